@@ -1,0 +1,5 @@
+import { Init1764072000000 } from './1764072000000-init';
+import { Tenants1764072100000 } from './1764072100000-tenants';
+
+/** Every migration, oldest first. */
+export const MIGRATIONS = [Init1764072000000, Tenants1764072100000];

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# npm test: unit, e2e (real MariaDB + Redis) and browser (Chromium) suites.
+# Starts the local stack when it is down and builds what the suites run against.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing: sudo apt-get install -y chromium" >&2
+    exit 1
+  fi
+fi
+bash scripts/stack.sh up
+npm run build --silent
+npx jest --ci "$@"

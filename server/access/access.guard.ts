@@ -1,0 +1,136 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AuthService } from '../auth/auth.service';
+import { AppError } from '../common/errors';
+import { Tenant } from '../tenants/tenant.entity';
+import { Cluster } from '../tenants/cluster.entity';
+import { ACCESS_KEY, AccessRequirement, ResourceRequirement } from './access.decorators';
+import { levelOn, satisfies } from './permissions';
+import { clientIp, Principal, PrincipalRequest } from './principal';
+
+export const SESSION_COOKIE = 'so_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Deny by default: every route declares what it needs (`@Public`, `@Authenticated`, `@Menu`);
+ * a route that declares nothing is refused. A tenant or cluster the caller may not read answers
+ * exactly like one that does not exist.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger('access');
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+    private readonly audit: AuditService,
+    private readonly ds: DataSource,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    if (ctx.getType() !== 'http') return true;
+    const req = ctx.switchToHttp().getRequest<PrincipalRequest>();
+    const need = this.reflector.getAllAndOverride<AccessRequirement | undefined>(ACCESS_KEY, [ctx.getHandler(), ctx.getClass()]);
+    if (!need) {
+      this.logger.error({ msg: 'route without access declaration refused', route: `${req.method} ${req.path}` });
+      throw new AppError('ROUTE_NOT_DECLARED', 'This route declares no access rule and is refused');
+    }
+    if (need.kind === 'public') return true;
+
+    const token = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
+    const principal = token ? await this.auth.principalFor(token) : null;
+    if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in first; the console session is missing or has expired');
+    req.principal = principal;
+
+    if (!SAFE_METHODS.has(req.method)) {
+      const sent = req.header('x-csrf-token');
+      if (!sent || !sameToken(sent, principal.csrfToken)) {
+        throw new AppError('CSRF_INVALID', 'Missing or invalid X-CSRF-Token header');
+      }
+    }
+    if (principal.mustChangePassword && !(need.kind === 'authenticated' && need.allowPasswordChange)) {
+      throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change the initial password before using the console');
+    }
+    if (need.kind === 'authenticated') return true;
+
+    if (!need.menus.some((m) => principal.menus.includes(m))) {
+      await this.deny(req, principal, need.auditAs);
+      throw new AppError('PERMISSION_DENIED', `This needs the menu permission ${need.menus.join(' or ')}`);
+    }
+    if (need.resource) await this.checkResource(req, principal, need.resource, need.auditAs);
+    return true;
+  }
+
+  private async checkResource(req: PrincipalRequest, p: Principal, r: ResourceRequirement, auditAs?: string): Promise<void> {
+    const raw = req.params[r.param];
+    const id = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    let clusterId: number | undefined;
+    let tenantId: number | undefined;
+    if (r.kind === 'tenant') {
+      const t = Number.isNaN(id)
+        ? null
+        : await this.ds.getRepository(Tenant).findOne({ where: { id }, select: { id: true, clusterId: true } });
+      if (t) {
+        clusterId = t.clusterId;
+        tenantId = t.id;
+      }
+    } else {
+      const c = Number.isNaN(id) ? null : await this.ds.getRepository(Cluster).findOne({ where: { id }, select: { id: true } });
+      if (c) clusterId = c.id;
+    }
+    const notFound =
+      r.kind === 'tenant'
+        ? new AppError('TENANT_NOT_FOUND', `Tenant ${raw} does not exist`)
+        : new AppError('CLUSTER_NOT_FOUND', `Cluster ${raw} does not exist`);
+    if (clusterId === undefined) {
+      await this.deny(req, p, auditAs, 'not_found', notFound.code, { tenantId: r.kind === 'tenant' && !Number.isNaN(id) ? id : null });
+      throw notFound;
+    }
+    // A cluster is visible when the caller may read it or one of its tenants.
+    let level = levelOn(p, clusterId, tenantId);
+    if (level === null && r.kind === 'cluster' && r.level === 'read_only') {
+      const tenants = await this.ds.getRepository(Tenant).find({ where: { clusterId }, select: { id: true } });
+      if (tenants.some((t) => levelOn(p, clusterId, t.id) !== null)) level = 'read_only';
+    }
+    if (level === null) {
+      await this.deny(req, p, auditAs, 'not_found', notFound.code, { clusterId, tenantId });
+      throw notFound;
+    }
+    if (!satisfies(level, r.level)) {
+      await this.deny(req, p, auditAs, 'denied', 'PERMISSION_DENIED', { clusterId, tenantId });
+      throw new AppError('PERMISSION_DENIED', `This needs ${r.level === 'operate' ? 'operate' : 'read-only'} permission on the ${r.kind}`);
+    }
+  }
+
+  private async deny(
+    req: PrincipalRequest,
+    p: Principal,
+    action: string | undefined,
+    result: 'denied' | 'not_found' = 'denied',
+    code = 'PERMISSION_DENIED',
+    where: { clusterId?: number | null; tenantId?: number | null } = {},
+  ): Promise<void> {
+    if (!action) return;
+    const body = req.body as { ids?: unknown } | undefined;
+    const ids = Array.isArray(body?.ids) ? body.ids.slice(0, 20).join(',') : (req.params.sessionId ?? null);
+    await this.audit.record({
+      actor: p,
+      ip: clientIp(req),
+      action,
+      result,
+      errorCode: code,
+      clusterId: where.clusterId ?? null,
+      tenantId: where.tenantId ?? null,
+      sessionId: typeof ids === 'string' ? ids.slice(0, 128) : null,
+    });
+  }
+}

@@ -1,0 +1,68 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import cookieParser from 'cookie-parser';
+import express from 'express';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AppModule } from './app.module';
+import { JsonLogger } from './common/logger';
+import { requestIdMiddleware } from './common/request-context';
+import { createValidationPipe } from './common/validation';
+import { AppConfig } from './config/config';
+
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const doc = new DocumentBuilder()
+    .setTitle('SessionOps')
+    .setDescription('Tenant and relay session administration. Mutating requests carry X-CSRF-Token.')
+    .setVersion('1')
+    .build();
+  return SwaggerModule.createDocument(app, doc);
+}
+
+/** Where the built console lives: WEB_DIST, else dist/web (from dist/server or from the sources). */
+function webDist(config: AppConfig): string | undefined {
+  const candidates = [config.webDist, resolve(__dirname, '../web'), resolve(__dirname, '../dist/web')];
+  // a build has its assets folder; the console's sources (web/index.html) do not count
+  return candidates.find((d): d is string => d !== undefined && existsSync(join(d, 'index.html')) && existsSync(join(d, 'assets')));
+}
+
+/** Builds the whole application; main.ts and the tests both use it. */
+export async function createApp(config: AppConfig, opts: { logger?: JsonLogger } = {}): Promise<NestExpressApplication> {
+  const logger = opts.logger ?? new JsonLogger(config.logLevel);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    logger,
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(express.json({ limit: '4mb' }));
+  app.use(cookieParser());
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
+
+  const dist = webDist(config);
+  if (dist) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // History-mode routes of the console; /api and /v1 stay with Nest.
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/v1')) return next();
+      res.sendFile(join(dist, 'index.html'));
+    });
+  }
+  await app.init();
+  return app;
+}
+
+export async function closeApp(app: INestApplication): Promise<void> {
+  const ds = app.get(DataSource);
+  await app.close();
+  if (ds.isInitialized) await ds.destroy();
+}

@@ -1,0 +1,56 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { AppError, ErrorCode, ErrorCodes } from './errors';
+
+const BY_STATUS: Record<number, ErrorCode> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  429: 'TOO_MANY_REQUESTS',
+};
+
+const DB_DOWN = new Set(['ECONNREFUSED', 'PROTOCOL_CONNECTION_LOST', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+
+/** Turns anything thrown into `{ statusCode, code, message, details? }`; never leaks a stack trace. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    const message =
+      typeof res === 'object' && res !== null && 'message' in res ? [(res as { message: unknown }).message].flat().join('; ') : err.message;
+    const code = BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'BAD_REQUEST');
+    const e = new AppError(code, message);
+    (e as { status: number }).status = status;
+    return e;
+  }
+  const anyErr = err as { type?: string; status?: number; code?: string; message?: string };
+  // body-parser errors
+  if (anyErr?.type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'The request body is not valid JSON');
+  if (anyErr?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
+  if (anyErr?.code && DB_DOWN.has(anyErr.code)) {
+    return new AppError('DATABASE_UNAVAILABLE', 'The metadata database is unavailable');
+  }
+  return new AppError('INTERNAL', 'Internal error; see the server log with this request id');
+}
+
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const err = toAppError(exception);
+    if (err.code === 'INTERNAL' || err.status >= 500) {
+      this.logger.error(exception instanceof Error ? exception : String(exception));
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    res.status(err.status ?? ErrorCodes.INTERNAL).json(err.toBody());
+  }
+}

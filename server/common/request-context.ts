@@ -1,0 +1,41 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+
+export interface RequestContext {
+  requestId: string;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+export function currentRequestId(): string | undefined {
+  return requestContext.getStore()?.requestId;
+}
+
+const INCOMING_ID = /^[\w.:-]{1,128}$/;
+
+const accessLog = new Logger('http');
+
+/**
+ * Gives every request an id (kept from `X-Request-Id` when it is sane), echoed in the response,
+ * and writes one access-log line when the response is finished.
+ */
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.header('x-request-id');
+  const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
+  res.setHeader('X-Request-Id', requestId);
+  const started = performance.now();
+  requestContext.run({ requestId }, () => {
+    res.on('finish', () => {
+      accessLog.log({
+        msg: 'request',
+        method: req.method,
+        path: req.originalUrl.split('?')[0],
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      });
+    });
+    next();
+  });
+}

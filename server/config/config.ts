@@ -1,0 +1,155 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/**
+ * The one typed configuration object, built once at boot from the environment.
+ * Every variable is documented in `.env.example`; defaults point at the local stack.
+ */
+
+export type Edition = 'enterprise' | 'community';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export class AppConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisPrefix: string;
+  masterKey: Buffer;
+  edition: Edition;
+  demo: boolean;
+  adminPassword: string | undefined;
+  logLevel: LogLevel;
+  cookieSecure: boolean;
+  consoleSessionTtlSeconds: number;
+  tenantPoolSize: number;
+  tenantConnectTimeoutMs: number;
+  tenantQueryTimeoutMs: number;
+  sessionListCacheMs: number;
+  webDist: string | undefined;
+}
+
+export interface ConfigProblem {
+  variable: string;
+  value: string | undefined;
+  expected: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: ConfigProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function formatProblem(p: ConfigProblem): string {
+  const seen = p.value === undefined ? 'it is not set' : `got ${JSON.stringify(p.value)}`;
+  return `${p.variable}: ${seen}; expected ${p.expected}`;
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: ConfigProblem[] = [];
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  private fail<T>(variable: string, expected: string, fallback: T): T {
+    this.problems.push({ variable, value: this.env[variable], expected });
+    return fallback;
+  }
+
+  int(name: string, def: number, min: number, max: number): number {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    if (!/^\d+$/.test(v)) return this.fail(name, `an integer from ${min} to ${max}`, def);
+    const n = Number(v);
+    if (n < min || n > max) return this.fail(name, `an integer from ${min} to ${max}`, def);
+    return n;
+  }
+
+  bool(name: string, def: boolean): boolean {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    if (['true', '1', 'yes'].includes(v.toLowerCase())) return true;
+    if (['false', '0', 'no'].includes(v.toLowerCase())) return false;
+    return this.fail(name, 'true or false', def);
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], def: T): T {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    if ((allowed as readonly string[]).includes(v)) return v as T;
+    return this.fail(name, `one of ${allowed.join(', ')}`, def);
+  }
+
+  url(name: string, protocols: string[], def: string): string {
+    const v = this.raw(name) ?? def;
+    const expected = `a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+    try {
+      const u = new URL(v);
+      if (!protocols.includes(u.protocol) || !u.hostname) return this.fail(name, expected, def);
+      return v;
+    } catch {
+      return this.fail(name, expected, def);
+    }
+  }
+
+  string(name: string, def: string, pattern: RegExp, expected: string): string {
+    const v = this.raw(name);
+    if (v === undefined) return def;
+    return pattern.test(v) ? v : this.fail(name, expected, def);
+  }
+
+  optional(name: string): string | undefined {
+    return this.raw(name);
+  }
+
+  key(name: string, fileVar: string, defaultFile: string): Buffer {
+    let v = this.raw(name);
+    const expected = '32 random bytes, base64-encoded (openssl rand -base64 32)';
+    if (v === undefined) {
+      // Else the key file (the demo generates .stack/master.key).
+      const file = this.raw(fileVar) ?? defaultFile;
+      if (!existsSync(file)) return this.fail(name, `${expected}, or a file holding it named by ${fileVar}`, Buffer.alloc(0));
+      v = readFileSync(file, 'utf8').trim();
+    }
+    const buf = Buffer.from(v, 'base64');
+    if (buf.length !== 32 || buf.toString('base64').replace(/=+$/, '') !== v.replace(/=+$/, '')) {
+      return this.fail(name, expected, Buffer.alloc(0));
+    }
+    return buf;
+  }
+}
+
+export function loadConfig(env: Env = process.env, opts: { needKey?: boolean } = {}): AppConfig {
+  const r = new Reader(env);
+  const cfg: AppConfig = Object.assign(new AppConfig(), {
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.string('HOST', '127.0.0.1', /^[\w.:-]+$/, 'a host name or IP address to listen on'),
+    databaseUrl: r.url('DATABASE_URL', ['mysql:', 'mariadb:'], 'mysql://sessionops:sessionops@127.0.0.1:3316/sessionops'),
+    redisUrl: r.url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6389/0'),
+    redisPrefix: r.string('REDIS_PREFIX', 'so:', /^[\w:.-]{1,64}$/, 'letters, digits, ":", ".", "-" or "_" (at most 64)'),
+    masterKey: opts.needKey === false ? Buffer.alloc(0) : r.key('MASTER_KEY', 'MASTER_KEY_FILE', resolve('.stack/master.key')),
+    edition: r.oneOf('EDITION', ['enterprise', 'community'] as const, 'enterprise'),
+    demo: r.bool('DEMO', false),
+    adminPassword: r.optional('ADMIN_PASSWORD'),
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    cookieSecure: r.bool('COOKIE_SECURE', false),
+    consoleSessionTtlSeconds: r.int('CONSOLE_SESSION_TTL', 8 * 3600, 60, 30 * 24 * 3600),
+    tenantPoolSize: r.int('TENANT_POOL_SIZE', 4, 1, 64),
+    tenantConnectTimeoutMs: r.int('TENANT_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
+    tenantQueryTimeoutMs: r.int('TENANT_QUERY_TIMEOUT_MS', 5000, 100, 600000),
+    sessionListCacheMs: r.int('SESSION_LIST_CACHE_MS', 1000, 0, 60000),
+    webDist: r.optional('WEB_DIST'),
+  });
+  if (cfg.adminPassword !== undefined && cfg.adminPassword.length < 8) {
+    r.problems.push({ variable: 'ADMIN_PASSWORD', value: '(hidden)', expected: 'at least 8 characters' });
+  }
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return cfg;
+}

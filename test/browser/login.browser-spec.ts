@@ -1,0 +1,49 @@
+import type { Browser } from 'playwright-core';
+import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
+import { launchBrowser } from '../support/browser';
+
+describe('console shell in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('signs in through the real login page and shows the main layout', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${t.url}/tenants`);
+    await page.waitForURL(/\/login\?redirect=/);
+    await page.locator('[data-test=username]').fill('admin');
+    await page.locator('[data-test=password]').fill('wrong-password');
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('[data-test=login-error]').waitFor();
+
+    await page.locator('[data-test=password]').fill(ADMIN_PASSWORD);
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('[data-test=side-menu]').waitFor();
+    expect(await page.locator('[data-test=current-user]').innerText()).toContain('Administrator');
+    expect(await page.locator('[data-test=brand]').innerText()).toBe('SessionOps');
+
+    // the session cookie is httpOnly: not readable from the page
+    expect(await page.evaluate(() => document.cookie)).not.toContain('so_session');
+    await page.close();
+  });
+
+  it('shows the 404 page for an unknown console path', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(`${t.url}/login`);
+    await page.locator('[data-test=username]').fill('admin');
+    await page.locator('[data-test=password]').fill(ADMIN_PASSWORD);
+    await page.locator('[data-test=login-submit]').click();
+    await page.locator('[data-test=side-menu]').waitFor();
+    await page.goto(`${t.url}/no/such/page`);
+    await page.locator('[data-test=page-notFound]').waitFor();
+    await ctx.close();
+  });
+});

@@ -1,0 +1,130 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { createDataSource, openDatabase } from '../../server/common/database';
+import { loadConfig } from '../../server/config/config';
+import { dropDatabase, metaUrl, startTestApp, TestApp } from '../support/app';
+import { RedisServer } from '../support/servers';
+
+describe('foundation: HTTP basics on the real stack', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_LEVEL: 'info' });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('reports the metadata database and Redis separately', async () => {
+    const res = await request(t.url).get('/api/health').expect(200);
+    expect(res.body).toMatchObject({ status: 'ok', db: { status: 'ok' }, redis: { status: 'ok' } });
+  });
+
+  it('gives every response a request id and echoes a sane incoming one', async () => {
+    const fresh = await request(t.url).get('/api/health');
+    expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    const kept = await request(t.url).get('/api/health').set('X-Request-Id', 'trace-abc.1');
+    expect(kept.headers['x-request-id']).toBe('trace-abc.1');
+  });
+
+  it('answers unknown API routes with the JSON error shape', async () => {
+    const res = await request(t.url).get('/api/no-such-thing').expect(404);
+    expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) });
+  });
+
+  it('names each offending field of an invalid body', async () => {
+    const res = await request(t.url).post('/api/auth/login').send({ username: '', password: 5 }).expect(400);
+    expect(res.body.code).toBe('VALIDATION_FAILED');
+    const fields = (res.body.details.fields as { field: string }[]).map((f) => f.field).sort();
+    expect(fields).toEqual(['password', 'username']);
+  });
+
+  it('answers malformed JSON with 400, not 500', async () => {
+    const res = await request(t.url).post('/api/auth/login').set('Content-Type', 'application/json').send('{"username":').expect(400);
+    expect(res.body.code).toBe('BAD_REQUEST');
+  });
+
+  it('serves the OpenAPI document', async () => {
+    const res = await request(t.url).get('/api/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/auth/login']));
+  });
+
+  it('writes structured JSON log lines carrying the request id', async () => {
+    await request(t.url)
+      .post('/api/auth/login')
+      .set('X-Request-Id', 'log-check-1')
+      .send({ username: 'nobody', password: 'secret-pw' })
+      .expect(401);
+    const lines = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.every((l) => typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
+    expect(lines).toContainEqual(
+      expect.objectContaining({ requestId: 'log-check-1', method: 'POST', path: '/api/auth/login', status: 401 }),
+    );
+    expect(t.logs.join('\n')).not.toContain('secret-pw');
+  });
+});
+
+describe('foundation: Redis going away and coming back', () => {
+  let redis: RedisServer;
+  let t: TestApp;
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    t = await startTestApp({ REDIS_URL: redis.url });
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+  });
+
+  it('answers 503 naming Redis within 2 s, keeps running, and recovers without a restart', async () => {
+    await request(t.url).get('/api/health').expect(200);
+    await redis.stop();
+    const started = Date.now();
+    const down = await request(t.url).get('/api/health');
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ status: 'degraded', db: { status: 'ok' }, redis: { status: 'down' } });
+
+    await redis.start();
+    // The client reconnects on its own schedule; ask the server until it reports Redis back.
+    const deadline = Date.now() + 10000;
+    let last = down;
+    while (Date.now() < deadline) {
+      last = await request(t.url).get('/api/health');
+      if (last.status === 200) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(last.status).toBe(200);
+    expect(last.body.redis.status).toBe('ok');
+  });
+});
+
+describe('foundation: configuration and migrations', () => {
+  it('stops the process naming every bad variable', () => {
+    const main = 'dist/server/main.js';
+    expect(existsSync(main)).toBe(true);
+    const res = spawnSync(process.execPath, [main], { env: { ...process.env, PORT: 'abc', REDIS_URL: 'foo' }, encoding: 'utf8' });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('PORT: got "abc"');
+    expect(res.stderr).toContain('REDIS_URL: got "foo"');
+  });
+
+  it('refuses to open a metadata database with pending migrations, naming them', async () => {
+    const db = `so_e2e_pending_${randomBytes(4).toString('hex')}`;
+    const ds = createDataSource(metaUrl('mysql'));
+    await ds.initialize();
+    await ds.query(`CREATE DATABASE \`${db}\``);
+    await ds.destroy();
+    try {
+      const config = loadConfig({ DATABASE_URL: metaUrl(db), MASTER_KEY: randomBytes(32).toString('base64') });
+      await expect(openDatabase(config)).rejects.toThrow(/pending migrations: Init1764072000000, Tenants1764072100000/);
+      const demo = await openDatabase({ ...config, demo: true });
+      await demo.destroy();
+      const again = await openDatabase(config);
+      await again.destroy();
+    } finally {
+      await dropDatabase(db);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+import type zh from './zh-CN';
+
+const en: typeof zh = {
+  app: { name: 'SessionOps', logout: 'Sign out', language: 'Language', changePassword: 'Change password' },
+  menu: {
+    dashboard: 'Overview',
+    autonomous: 'Autonomous service',
+    tenants: 'Tenants',
+    relaySessions: 'Active sessions',
+    audit: 'Audit',
+    admin: 'Administration',
+    users: 'Users',
+    roles: 'Roles',
+    grants: 'Resource permissions',
+    clusters: 'Clusters & tenants',
+  },
+  login: {
+    title: 'Sign in to SessionOps',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    mustChange: 'Change the initial password to continue',
+    currentPassword: 'Current password',
+    newPassword: 'New password',
+    confirm: 'Confirm',
+  },
+  errors: {
+    forbiddenTitle: '403',
+    forbidden: 'Sorry, you are not allowed to open this page.',
+    notFoundTitle: '404',
+    notFound: 'Sorry, this page does not exist.',
+    back: 'Back to the overview',
+  },
+  dashboard: { welcome: 'Welcome to SessionOps', intro: 'Manage database tenant sessions and API relay sessions here.' },
+  common: {
+    refresh: 'Refresh',
+    cancel: 'Cancel',
+    confirm: 'OK',
+    save: 'Save',
+    create: 'Create',
+    edit: 'Edit',
+    delete: 'Delete',
+    actions: 'Actions',
+    more: 'More',
+    search: 'Search',
+    reset: 'Reset',
+    yes: 'Yes',
+    no: 'No',
+    copy: 'Copy',
+    copied: 'Copied',
+    loading: 'Loading',
+    noData: 'No data',
+  },
+};
+
+export default en;
