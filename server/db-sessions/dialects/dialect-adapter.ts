@@ -1,0 +1,47 @@
+import type { Capabilities, Dialect } from '../../tenants/dialect';
+
+/** One tenant session, the same shape for every dialect. */
+export interface SessionRow {
+  /** session (thread) id as a decimal string: ids can exceed 2^53 */
+  id: string;
+  tenantId: number;
+  /** the statement; truncated to a preview in lists (see sqlTruncated), whole in the detail */
+  sql: string | null;
+  sqlTruncated: boolean;
+  /** the database's own SQL ID / digest, else the documented fingerprint of `sql`; null when no SQL */
+  sqlId: string | null;
+  user: string;
+  /** client host:port; for OceanBase the real client IP when known, the proxy otherwise */
+  source: string;
+  db: string | null;
+  command: string;
+  timeSeconds: number;
+  /** 'ACTIVE' or the dialect's idle state (e.g. 'SLEEP', 'INACTIVE') */
+  state: string;
+  active: boolean;
+  /** OBServer SVR_IP:SQL_PORT, TiDB instance, or the server itself */
+  server: string | null;
+  /** OBProxy / proxy session id when present */
+  proxy: string | null;
+  /** e.g. 'IDLE_IN_TRANSACTION', 'ACTIVE', 'RUNNING', or null without a transaction */
+  transactionState: string | null;
+  /** system / replication / daemon thread: never killable */
+  system: boolean;
+  /** dialect-specific columns worth showing (MariaDB progress/stage/memory, OceanBase trace id...) */
+  extras: Record<string, string | number | null>;
+}
+
+export type KillScope = 'session' | 'query';
+
+/** Everything dialect-specific about reading and ending sessions. SQL lives here and in TypeORM only. */
+export interface DialectAdapter {
+  readonly dialect: Dialect;
+  /** the processlist query (all sessions), cheapest source the capabilities offer */
+  listSql(caps: Capabilities): string;
+  /** the same for one session id: one `?` placeholder bound to the id */
+  oneSql(caps: Capabilities): string;
+  /** maps one raw row of listSql/oneSql to a SessionRow */
+  mapRow(raw: Record<string, unknown>, tenantId: number): SessionRow;
+  /** KILL statement for a validated id (digits only) */
+  killSql(id: string, scope: KillScope): string;
+}
