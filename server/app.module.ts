@@ -3,10 +3,7 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AccessGuard } from './access/access.guard';
 import { AuditService } from './audit/audit.service';
-import { AuthController } from './auth/auth.controller';
-import { AuthService } from './auth/auth.service';
-import { ConsoleSessionStore } from './auth/console-session.store';
-import { LoginThrottle } from './auth/login-throttle';
+import { AuthModule } from './auth/auth.module';
 import { openDatabase } from './common/database';
 import { ErrorFilter } from './common/error.filter';
 import { RedisService } from './common/redis.service';
@@ -39,12 +36,13 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(config)],
-      controllers: [AuthController, HealthController],
+      imports: [
+        CoreModule.forRoot(config),
+        AuthModule,
+        // feature modules
+      ],
+      controllers: [HealthController],
       providers: [
-        AuthService,
-        ConsoleSessionStore,
-        LoginThrottle,
         { provide: APP_GUARD, useClass: AccessGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

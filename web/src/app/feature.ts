@@ -28,6 +28,8 @@ export interface MenuEntry {
   adminOnly?: boolean;
   enterprise?: boolean;
   children?: MenuEntry[];
+  /** key of a group entry (declared by any feature) this entry is listed under */
+  parent?: string;
 }
 
 /** What each feature folder exports from its routes.ts: routes and menu entries together. */

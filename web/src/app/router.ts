@@ -6,7 +6,19 @@ import MainLayout from './layout/MainLayout.vue';
 const modules = import.meta.glob<{ default: Feature }>('../features/*/routes.ts', { eager: true });
 export const features: Feature[] = Object.values(modules).map((m) => m.default);
 
-export const menuEntries: MenuEntry[] = features.flatMap((f) => f.menu ?? []).sort((a, b) => a.order - b.order);
+/** The side menu: top-level entries, with entries naming a `parent` gathered under that group. */
+function buildMenu(entries: MenuEntry[]): MenuEntry[] {
+  const byOrder = (a: MenuEntry, b: MenuEntry) => a.order - b.order;
+  const top = entries.filter((e) => !e.parent).map((e) => ({ ...e, children: e.children ? [...e.children] : undefined }));
+  for (const child of entries.filter((e) => e.parent)) {
+    const group = top.find((e) => e.key === child.parent);
+    if (group) (group.children ??= []).push(child);
+  }
+  for (const e of top) e.children?.sort(byOrder);
+  return top.sort(byOrder);
+}
+
+export const menuEntries: MenuEntry[] = buildMenu(features.flatMap((f) => f.menu ?? []));
 
 const layoutRoutes = features.flatMap((f) => f.routes.filter((r) => !r.meta?.public));
 const publicRoutes = features.flatMap((f) => f.routes.filter((r) => r.meta?.public));
