@@ -15,6 +15,7 @@ if [ -z "${MASTER_KEY:-}" ] && [ ! -s .stack/master.key ]; then
 fi
 npm run build --silent
 npm run migrate --silent
+node dist/server/cli/seed-demo.js
 export DEMO=true
 echo "SessionOps console: http://127.0.0.1:${PORT:-3000}  (user admin)"
 exec node dist/server/main.js

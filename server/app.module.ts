@@ -8,6 +8,7 @@ import { openDatabase } from './common/database';
 import { ErrorFilter } from './common/error.filter';
 import { RedisService } from './common/redis.service';
 import { AppConfig } from './config/config';
+import { TenantsModule } from './tenants/tenants.module';
 import { HealthController } from './health/health.controller';
 
 /** Providers every feature may inject: config, the metadata database, Redis, audit. */
@@ -40,6 +41,7 @@ export class AppModule {
         CoreModule.forRoot(config),
         AuthModule,
         // feature modules
+        TenantsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -72,7 +72,12 @@ export class AccessGuard implements CanActivate {
 
   private async checkResource(req: PrincipalRequest, p: Principal, r: ResourceRequirement, auditAs?: string): Promise<void> {
     const raw = req.params[r.param];
-    const id = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+    if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
+      throw new AppError('VALIDATION_FAILED', `${r.param} must be a positive integer`, {
+        fields: [{ field: r.param, problems: ['must be a positive integer'] }],
+      });
+    }
+    const id = Number(raw);
     let clusterId: number | undefined;
     let tenantId: number | undefined;
     if (r.kind === 'tenant') {
@@ -84,7 +89,7 @@ export class AccessGuard implements CanActivate {
         tenantId = t.id;
       }
     } else {
-      const c = Number.isNaN(id) ? null : await this.ds.getRepository(Cluster).findOne({ where: { id }, select: { id: true } });
+      const c = await this.ds.getRepository(Cluster).findOne({ where: { id }, select: { id: true } });
       if (c) clusterId = c.id;
     }
     const notFound =
@@ -92,7 +97,7 @@ export class AccessGuard implements CanActivate {
         ? new AppError('TENANT_NOT_FOUND', `Tenant ${raw} does not exist`)
         : new AppError('CLUSTER_NOT_FOUND', `Cluster ${raw} does not exist`);
     if (clusterId === undefined) {
-      await this.deny(req, p, auditAs, 'not_found', notFound.code, { tenantId: r.kind === 'tenant' && !Number.isNaN(id) ? id : null });
+      await this.deny(req, p, auditAs, 'not_found', notFound.code, { tenantId: r.kind === 'tenant' ? id : null });
       throw notFound;
     }
     // A cluster is visible when the caller may read it or one of its tenants.

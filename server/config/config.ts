@@ -26,6 +26,7 @@ export class AppConfig {
   tenantConnectTimeoutMs: number;
   tenantQueryTimeoutMs: number;
   sessionListCacheMs: number;
+  tenantHealthIntervalMs: number;
   webDist: string | undefined;
 }
 
@@ -145,6 +146,7 @@ export function loadConfig(env: Env = process.env, opts: { needKey?: boolean } =
     tenantConnectTimeoutMs: r.int('TENANT_CONNECT_TIMEOUT_MS', 3000, 100, 60000),
     tenantQueryTimeoutMs: r.int('TENANT_QUERY_TIMEOUT_MS', 5000, 100, 600000),
     sessionListCacheMs: r.int('SESSION_LIST_CACHE_MS', 1000, 0, 60000),
+    tenantHealthIntervalMs: r.int('TENANT_HEALTH_INTERVAL_MS', 30000, 0, 3600000),
     webDist: r.optional('WEB_DIST'),
   });
   if (cfg.adminPassword !== undefined && cfg.adminPassword.length < 8) {

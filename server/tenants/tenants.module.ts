@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ClustersController } from './clusters.controller';
+import { ClustersService } from './clusters.service';
+import { CredentialVault } from './credential-vault';
+import { TenantHealthMonitor } from './tenant-health.monitor';
+import { TenantPools } from './tenant-pools';
+import { TenantProbe } from './tenant-probe';
+import { TenantsController } from './tenants.controller';
+import { TenantsService } from './tenants.service';
+
+@Module({
+  controllers: [ClustersController, TenantsController],
+  providers: [ClustersService, TenantsService, CredentialVault, TenantPools, TenantProbe, TenantHealthMonitor],
+  exports: [TenantsService, TenantPools, CredentialVault],
+})
+export class TenantsModule {}
