@@ -13,7 +13,7 @@ const typeAwareRules = {
 };
 
 export default tseslint.config(
-  { files: ['*.js'], languageOptions: { globals: { ...globals.node } } },
+  { files: ['*.js', 'bench/*.js'], languageOptions: { globals: { ...globals.node } } },
   { ignores: ['dist/**', 'node_modules/**', '.stack/**', 'coverage/**', 'web/src/api/schema.ts', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,

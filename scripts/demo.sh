@@ -16,6 +16,10 @@ fi
 npm run build --silent
 npm run migrate --silent
 node dist/server/cli/seed-demo.js
+# a few live sessions on the demo tenants, stopped together with the console
+node dist/server/cli/demo-workload.js &
+workload=$!
+trap 'kill $workload 2>/dev/null || true' EXIT INT TERM
 export DEMO=true
 echo "SessionOps console: http://127.0.0.1:${PORT:-3000}  (user admin)"
-exec node dist/server/main.js
+node dist/server/main.js

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { AccessAdminModule } from './access/access-admin.module';
 import { AccessGuard } from './access/access.guard';
+import { AuditModule } from './audit/audit.module';
 import { AuditService } from './audit/audit.service';
 import { AuthModule } from './auth/auth.module';
 import { openDatabase } from './common/database';
@@ -9,6 +11,7 @@ import { ErrorFilter } from './common/error.filter';
 import { RedisService } from './common/redis.service';
 import { AppConfig } from './config/config';
 import { TenantsModule } from './tenants/tenants.module';
+import { DbSessionsModule } from './db-sessions/db-sessions.module';
 import { HealthController } from './health/health.controller';
 
 /** Providers every feature may inject: config, the metadata database, Redis, audit. */
@@ -41,7 +44,10 @@ export class AppModule {
         CoreModule.forRoot(config),
         AuthModule,
         // feature modules
+        AccessAdminModule,
+        AuditModule,
         TenantsModule,
+        DbSessionsModule,
       ],
       controllers: [HealthController],
       providers: [

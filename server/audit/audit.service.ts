@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { AuditEntry, AuditResult, AuditTarget } from './audit.entity';
 
@@ -23,6 +23,11 @@ export interface AuditFilter {
   action?: string;
   tenantId?: number;
   result?: AuditResult;
+  /**
+   * Rows a caller may see: those about no cluster or tenant, and those about the listed clusters
+   * (with their tenants) or tenants. Omitted: every row.
+   */
+  visible?: { clusterIds: number[]; tenantIds: number[] };
 }
 
 const SQL_SNAPSHOT_BYTES = 1024;
@@ -48,11 +53,13 @@ export class AuditService {
     this.repo = ds.getRepository(AuditEntry);
   }
 
-  async record(r: AuditRecord): Promise<void> {
+  /** Writes one row; with a transaction's manager the row commits or rolls back with the change it describes. */
+  async record(r: AuditRecord, em?: EntityManager): Promise<void> {
     const target = r.target ? { ...r.target, sql: snapshotSql(r.target.sql) } : null;
+    const repo = em ? em.getRepository(AuditEntry) : this.repo;
     try {
-      await this.repo.save(
-        this.repo.create({
+      await repo.save(
+        repo.create({
           at: new Date(),
           actorId: r.actor.userId,
           actorName: r.actor.username.slice(0, 64),
@@ -82,6 +89,16 @@ export class AuditService {
     if (f.action) q.andWhere('a.action = :action', { action: f.action });
     if (f.tenantId !== undefined) q.andWhere('a.tenant_id = :tenantId', { tenantId: f.tenantId });
     if (f.result) q.andWhere('a.result = :result', { result: f.result });
+    if (f.visible) {
+      const { clusterIds, tenantIds } = f.visible;
+      q.andWhere(
+        new Brackets((w) => {
+          w.where('(a.cluster_id IS NULL AND a.tenant_id IS NULL)');
+          if (clusterIds.length) w.orWhere('a.cluster_id IN (:...visibleClusters)', { visibleClusters: clusterIds });
+          if (tenantIds.length) w.orWhere('a.tenant_id IN (:...visibleTenants)', { visibleTenants: tenantIds });
+        }),
+      );
+    }
     return q.orderBy('a.at', 'DESC').addOrderBy('a.id', 'DESC');
   }
 
@@ -93,13 +110,27 @@ export class AuditService {
     return { items, total };
   }
 
-  /** Streams the filtered rows in batches, for the CSV export. */
+  /**
+   * Streams the filtered rows in batches, newest first, for the CSV export. Each batch continues
+   * after the last row of the previous one, so rows written meanwhile neither repeat nor shift it.
+   */
   async *all(f: AuditFilter, batch = 1000): AsyncGenerator<AuditEntry[]> {
-    for (let offset = 0; ; offset += batch) {
-      const rows = await this.filtered(f).skip(offset).take(batch).getMany();
+    let after: AuditEntry | undefined;
+    for (;;) {
+      const q = this.filtered(f);
+      if (after) {
+        const { at, id } = after;
+        q.andWhere(
+          new Brackets((w) =>
+            w.where('a.at < :afterAt', { afterAt: at }).orWhere('(a.at = :afterAt AND a.id < :afterId)', { afterId: id }),
+          ),
+        );
+      }
+      const rows = await q.take(batch).getMany();
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < batch) return;
+      after = rows[rows.length - 1];
     }
   }
 }

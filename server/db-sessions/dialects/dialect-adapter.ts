@@ -16,7 +16,7 @@ export interface SessionRow {
   db: string | null;
   command: string;
   timeSeconds: number;
-  /** 'ACTIVE' or the dialect's idle state (e.g. 'SLEEP', 'INACTIVE') */
+  /** 'ACTIVE' or the dialect's idle state (e.g. 'SLEEP') */
   state: string;
   active: boolean;
   /** OBServer SVR_IP:SQL_PORT, TiDB instance, or the server itself */
@@ -42,6 +42,12 @@ export interface DialectAdapter {
   oneSql(caps: Capabilities): string;
   /** maps one raw row of listSql/oneSql to a SessionRow */
   mapRow(raw: Record<string, unknown>, tenantId: number): SessionRow;
+  /**
+   * A statement listing whole statements when the processlist view cuts them (MariaDB and MySQL
+   * cut INFO at 65,535 characters in information_schema; SHOW FULL PROCESSLIST does not): rows
+   * with `Id` and `Info` columns.
+   */
+  readonly fullInfoSql?: string;
   /** KILL statement for a validated id (digits only) */
   killSql(id: string, scope: KillScope): string;
 }

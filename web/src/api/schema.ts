@@ -1,8 +1,80 @@
 // Generated from the server's OpenAPI document by `npm run api:types`. Do not edit.
 
+export interface AuditDto {
+  /** row id (64-bit, as a string) */
+  id: string;
+  /** ISO 8601 */
+  at: string;
+  actorId: number | null;
+  actorName: string;
+  actorIp: string;
+  action: string;
+  clusterId: number | null;
+  tenantId: number | null;
+  sessionId: string | null;
+  /** what the action was about */
+  target: Record<string, unknown> | null;
+  result: "ok" | "denied" | "not_found" | "failed";
+  errorCode: string | null;
+  message: string | null;
+}
+
+export interface AuditPageDto {
+  items: AuditDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface CapabilitiesDto {
+  processlistSource: "information_schema.PROCESSLIST" | "performance_schema.processlist" | "oceanbase.GV$OB_PROCESSLIST" | "information_schema.CLUSTER_PROCESSLIST";
+  nativeSqlId: boolean;
+  fullLinkTrace: boolean;
+  killViaServer: boolean;
+}
+
 export interface ChangePasswordDto {
   currentPassword: string;
   newPassword: string;
+}
+
+export interface ClusterDto {
+  id: number;
+  name: string;
+  kind: "oceanbase" | "mysql";
+  description: string;
+  sysHost: string | null;
+  sysPort: number | null;
+  sysUser: string | null;
+  hasSysPassword: boolean;
+  tenantCount: number;
+  level: "operate" | "read_only" | null;
+  createdAt: string;
+}
+
+export interface ClusterPageDto {
+  items: ClusterDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ClusterSessionPageDto {
+  items: SessionRowDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** when the processlist was read */
+  fetchedAt: string;
+  errors: TenantErrorDto[];
+  tenants: ClusterTenantRefDto[];
+}
+
+export interface ClusterTenantRefDto {
+  id: number;
+  name: string;
+  dialect: string;
+  level: "operate" | "read_only" | null;
 }
 
 export interface ComponentHealth {
@@ -11,10 +83,111 @@ export interface ComponentHealth {
   error?: string;
 }
 
+export interface CreateClusterDto {
+  name: string;
+  kind: "oceanbase" | "mysql";
+  description?: string;
+  sysHost?: string;
+  sysPort?: number;
+  sysUser?: string;
+  sysPassword?: string;
+}
+
+export interface CreatedUserDto {
+  user: UserDto;
+  /** the generated password, answered only this once */
+  initialPassword?: string;
+}
+
+export interface CreateGrantDto {
+  subjectType: "user" | "role";
+  subjectId: number;
+  scope: "all" | "cluster" | "tenant";
+  /** cluster or tenant id; omitted or 0 for scope all */
+  resourceId?: number;
+  level: "read_only" | "operate";
+}
+
+export interface CreateRoleDto {
+  name: string;
+  description?: string;
+  menus: ("diagnosis.sessions" | "tenant.sessions" | "relay.sessions" | "audit.read" | "admin.users" | "admin.tenants")[];
+  /** never operate, whatever the grants say */
+  readOnly?: boolean;
+}
+
+export interface CreateTenantDto {
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+  clusterId: number;
+  proxyAddress?: string;
+  directServers?: string[];
+}
+
+export interface CreateUserDto {
+  username: string;
+  displayName?: string;
+  roleIds: number[];
+  /** omitted: a password is generated, answered once, and must be changed at first sign-in */
+  password?: string;
+}
+
+export interface GrantDto {
+  id: number;
+  subjectType: "user" | "role";
+  subjectId: number;
+  /** user name or role name */
+  subjectName: string | null;
+  /** all: every cluster; a cluster grant covers its tenants */
+  scope: "all" | "cluster" | "tenant";
+  /** cluster or tenant id; 0 for scope all */
+  resourceId: number;
+  /** "*" for scope all; null when the resource no longer exists */
+  resourceName: string | null;
+  /** the cluster of a tenant grant */
+  clusterId: number | null;
+  level: "read_only" | "operate";
+  /** ISO 8601 */
+  createdAt: string;
+}
+
+export interface GrantPageDto {
+  items: GrantDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
 export interface HealthDto {
   status: "ok" | "degraded";
   db: ComponentHealth;
   redis: ComponentHealth;
+}
+
+export interface InitialPasswordDto {
+  /** answered only this once; must be changed at next sign-in */
+  initialPassword: string;
+}
+
+export interface KillDto {
+  ids: string[];
+  scope: "session" | "query";
+  /** what the caller saw for each id; a session whose user or source differs now is not killed (changed) */
+  expect?: Record<string, SeenSessionDto>;
+}
+
+export interface KillResponseDto {
+  results: KillResultDto[];
+}
+
+export interface KillResultDto {
+  id: string;
+  outcome: "killed" | "not_found" | "changed" | "refused" | "failed";
+  code?: string;
+  message?: string;
 }
 
 export interface LoginDto {
@@ -41,6 +214,11 @@ export interface MeGrantDto {
   level: "read_only" | "operate";
 }
 
+export interface MenuListDto {
+  /** menus that exist in this edition */
+  menus: ("diagnosis.sessions" | "tenant.sessions" | "relay.sessions" | "audit.read" | "admin.users" | "admin.tenants")[];
+}
+
 export interface MeRoleDto {
   id: number;
   name: string;
@@ -51,4 +229,211 @@ export interface MeUserDto {
   username: string;
   displayName: string;
   mustChangePassword: boolean;
+}
+
+export interface PrivilegesDto {
+  process: boolean;
+  kill: boolean;
+  grants: string[];
+}
+
+export interface RoleDto {
+  id: number;
+  name: string;
+  description: string;
+  /** built-in roles cannot be changed or deleted */
+  builtin: boolean;
+  /** every menu and operate on every resource (Administrator) */
+  allAccess: boolean;
+  /** read-only whatever the grants say (Auditor) */
+  readOnly: boolean;
+  menus: ("diagnosis.sessions" | "tenant.sessions" | "relay.sessions" | "audit.read" | "admin.users" | "admin.tenants")[];
+  /** users holding the role */
+  userCount: number;
+}
+
+export interface RolePageDto {
+  items: RoleDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface SeenSessionDto {
+  user: string;
+  source: string;
+}
+
+export interface SessionPageDto {
+  items: SessionRowDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+  /** when the processlist was read */
+  fetchedAt: string;
+}
+
+export interface SessionRowDto {
+  id: string;
+  tenantId: number;
+  tenantName?: string;
+  sql: string | null;
+  sqlTruncated: boolean;
+  sqlId: string | null;
+  user: string;
+  source: string;
+  db: string | null;
+  command: string;
+  timeSeconds: number;
+  state: string;
+  active: boolean;
+  server: string | null;
+  proxy: string | null;
+  transactionState: string | null;
+  system: boolean;
+  /** one of the console's own connections: never killable */
+  console: boolean;
+  extras: Record<string, unknown>;
+}
+
+export interface TenantConnectionDto {
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  password: string;
+}
+
+export interface TenantDto {
+  id: number;
+  clusterId: number;
+  clusterName: string;
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  hasPassword: boolean;
+  proxyAddress: string | null;
+  directServers: string[];
+  dialect: "mysql" | "mariadb" | "oceanbase" | "tidb" | "unknown";
+  version: string;
+  capabilities: CapabilitiesDto | null;
+  health: TenantHealthDto;
+  level: "operate" | "read_only" | null;
+  createdAt: string;
+}
+
+export interface TenantErrorDto {
+  tenantId: number;
+  tenantName: string;
+  code: string;
+  message: string;
+}
+
+export interface TenantHealthDto {
+  status: "up" | "down" | "unknown";
+  latencyMs: number | null;
+  error: string | null;
+  checkedAt: string | null;
+}
+
+export interface TenantPageDto {
+  items: TenantDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface TenantSavedDto {
+  tenant: TenantDto;
+  test: TestResultDto;
+}
+
+export interface TestErrorDto {
+  code: string;
+  message: string;
+}
+
+export interface TestResultDto {
+  ok: boolean;
+  latencyMs: number | null;
+  dialect: string | null;
+  version: string | null;
+  capabilities: CapabilitiesDto | null;
+  privileges: PrivilegesDto | null;
+  messages: string[];
+  error?: TestErrorDto;
+}
+
+export interface TraceConfigDto {
+  level: number;
+  sampleRate: number;
+  recordPolicy: "ALL" | "ONLY_SLOW_QUERY" | "SAMPLE_AND_SLOW_QUERY";
+}
+
+export interface TraceStateDto {
+  enabled: boolean;
+  level: number | null;
+  sampleRate: number | null;
+  recordPolicy: string | null;
+}
+
+export interface UpdateClusterDto {
+  name?: string;
+  kind?: "oceanbase" | "mysql";
+  description?: string;
+  sysHost?: string;
+  sysPort?: number;
+  sysUser?: string;
+  sysPassword?: string;
+}
+
+export interface UpdateRoleDto {
+  name?: string;
+  description?: string;
+  menus?: ("diagnosis.sessions" | "tenant.sessions" | "relay.sessions" | "audit.read" | "admin.users" | "admin.tenants")[];
+  readOnly?: boolean;
+}
+
+export interface UpdateTenantDto {
+  clusterId?: number;
+  name?: string;
+  host?: string;
+  port?: number;
+  username?: string;
+  /** omit to keep the stored password */
+  password?: string;
+  proxyAddress?: string | null;
+  directServers?: string[];
+}
+
+export interface UpdateUserDto {
+  displayName?: string;
+  /** false ends every console session of the user at once */
+  enabled?: boolean;
+  /** replaces the user’s roles */
+  roleIds?: number[];
+}
+
+export interface UserDto {
+  id: number;
+  username: string;
+  displayName: string;
+  enabled: boolean;
+  mustChangePassword: boolean;
+  roles: UserRoleDto[];
+  /** ISO 8601 */
+  createdAt: string;
+}
+
+export interface UserPageDto {
+  items: UserDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface UserRoleDto {
+  id: number;
+  name: string;
 }

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '../common/pagination';
+
+export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{2,64}$/;
+
+const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
+
+export class UserQuery extends PageQuery {
+  @ApiPropertyOptional({ description: 'part of the user name or display name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  q?: string;
+}
+
+export class UserRoleDto {
+  @ApiProperty() id: number;
+  @ApiProperty() name: string;
+}
+
+export class UserDto {
+  @ApiProperty() id: number;
+  @ApiProperty() username: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty() enabled: boolean;
+  @ApiProperty() mustChangePassword: boolean;
+  @ApiProperty({ type: [UserRoleDto] }) roles: UserRoleDto[];
+  @ApiProperty({ description: 'ISO 8601' }) createdAt: string;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserDto] }) items: UserDto[];
+  @ApiProperty() total: number;
+  @ApiProperty() page: number;
+  @ApiProperty() pageSize: number;
+}
+
+export class CreateUserDto {
+  @ApiProperty({ pattern: USERNAME_PATTERN.source, minLength: 2, maxLength: 64 })
+  @IsString()
+  @Matches(USERNAME_PATTERN, { message: 'username must be 2 to 64 letters, digits, ".", "_" or "-"' })
+  username: string;
+
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(128)
+  displayName?: string;
+
+  @ApiProperty({ type: [Number] })
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2147483647, { each: true })
+  roleIds: number[];
+
+  @ApiPropertyOptional({
+    minLength: 10,
+    description: 'omitted: a password is generated, answered once, and must be changed at first sign-in',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(10, { message: 'password must be at least 10 characters long' })
+  @MaxLength(256)
+  password?: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional({ maxLength: 128 })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(128)
+  displayName?: string;
+
+  @ApiPropertyOptional({ description: 'false ends every console session of the user at once' })
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ type: [Number], description: 'replaces the user’s roles' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(64)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2147483647, { each: true })
+  roleIds?: number[];
+}
+
+export class CreatedUserDto {
+  @ApiProperty({ type: UserDto }) user: UserDto;
+  @ApiPropertyOptional({ description: 'the generated password, answered only this once' }) initialPassword?: string;
+}
+
+export class InitialPasswordDto {
+  @ApiProperty({ description: 'answered only this once; must be changed at next sign-in' }) initialPassword: string;
+}
