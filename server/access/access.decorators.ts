@@ -22,6 +22,8 @@ export type AccessRequirement =
       resource?: ResourceRequirement;
       /** audit action recorded when the guard denies the request */
       auditAs?: string;
+      /** exists only in the enterprise edition (the Autonomous service); community answers 404 */
+      enterprise?: boolean;
     };
 
 export const ACCESS_KEY = 'sessionops:access';
@@ -35,5 +37,5 @@ export const Authenticated = (opts: { allowPasswordChange?: boolean } = {}): Met
 /** One of the menus, optionally plus a resource grant on the route's cluster or tenant. */
 export const Menu = (
   menus: MenuKey | MenuKey[],
-  opts: { resource?: ResourceRequirement; auditAs?: string } = {},
+  opts: { resource?: ResourceRequirement; auditAs?: string; enterprise?: boolean } = {},
 ): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'menu', menus: [menus].flat(), ...opts });

@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
+import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { Tenant } from '../tenants/tenant.entity';
 import { Cluster } from '../tenants/cluster.entity';
@@ -34,6 +35,7 @@ export class AccessGuard implements CanActivate {
     private readonly auth: AuthService,
     private readonly audit: AuditService,
     private readonly ds: DataSource,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -61,6 +63,9 @@ export class AccessGuard implements CanActivate {
       throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change the initial password before using the console');
     }
     if (need.kind === 'authenticated') return true;
+    if (need.enterprise && this.config.edition === 'community') {
+      throw new AppError('NOT_FOUND', `Cannot ${req.method} ${req.path}`);
+    }
 
     if (!need.menus.some((m) => principal.menus.includes(m))) {
       await this.deny(req, principal, need.auditAs);

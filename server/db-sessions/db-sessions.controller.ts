@@ -36,7 +36,7 @@ export class DbSessionsController {
   }
 
   @Get('clusters/:id/sessions')
-  @Menu('diagnosis.sessions', { resource: { kind: 'cluster', param: 'id', level: 'read_only' } })
+  @Menu('diagnosis.sessions', { resource: { kind: 'cluster', param: 'id', level: 'read_only' }, enterprise: true })
   @ApiOkResponse({ type: ClusterSessionPageDto })
   listCluster(@Param('id', IdPipe) id: number, @Query() q: SessionListQuery, @Req() req: PrincipalRequest): Promise<ClusterSessionPageDto> {
     return this.sessions.listCluster(id, q, req.principal!);

@@ -31,21 +31,21 @@ export class ClustersController {
   }
 
   @Post()
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'cluster.create' })
   @ApiOkResponse({ type: ClusterDto })
   create(@Body() dto: CreateClusterDto, @Req() req: PrincipalRequest): Promise<ClusterDto> {
     return this.clusters.create(dto, req.principal!, clientIp(req));
   }
 
   @Patch(':id')
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'cluster.update' })
   @ApiOkResponse({ type: ClusterDto })
   update(@Param('id', IdPipe) id: number, @Body() dto: UpdateClusterDto, @Req() req: PrincipalRequest): Promise<ClusterDto> {
     return this.clusters.update(id, dto, req.principal!, clientIp(req));
   }
 
   @Delete(':id')
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'cluster.delete' })
   @HttpCode(204)
   remove(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<void> {
     return this.clusters.remove(id, req.principal!, clientIp(req));

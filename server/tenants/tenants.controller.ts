@@ -45,21 +45,21 @@ export class TenantsController {
   }
 
   @Post()
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'tenant.create' })
   @ApiOkResponse({ type: TenantSavedDto })
   create(@Body() dto: CreateTenantDto, @Req() req: PrincipalRequest): Promise<TenantSavedDto> {
     return this.tenants.create(dto, req.principal!, clientIp(req));
   }
 
   @Patch(':id')
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'tenant.update' })
   @ApiOkResponse({ type: TenantSavedDto })
   update(@Param('id', IdPipe) id: number, @Body() dto: UpdateTenantDto, @Req() req: PrincipalRequest): Promise<TenantSavedDto> {
     return this.tenants.update(id, dto, req.principal!, clientIp(req));
   }
 
   @Delete(':id')
-  @Menu('admin.tenants')
+  @Menu('admin.tenants', { auditAs: 'tenant.delete' })
   @HttpCode(204)
   remove(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<void> {
     return this.tenants.remove(id, req.principal!, clientIp(req));
