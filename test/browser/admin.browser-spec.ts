@@ -1,0 +1,137 @@
+import type { Browser, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
+import { launchBrowser } from '../support/browser';
+
+async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/login`);
+  await page.locator('[data-test=username]').fill(username);
+  await page.locator('[data-test=password]').fill(password);
+  await page.locator('[data-test=login-submit]').click();
+}
+
+describe('administration and audit pages in Chromium', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let auditorPassword = '';
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('creates a role and a user with a role through the console', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.locator('[data-test=side-menu]').waitFor();
+
+    // a custom role with two menu permissions
+    await page.goto(`${t.url}/admin/roles`);
+    await page.locator('[data-test=roles-table] .el-table__row').first().waitFor();
+    const administrator = page.locator('[data-test=roles-table] .el-table__row', { hasText: 'Administrator' });
+    expect(await administrator.locator('[data-test=role-builtin]').count()).toBe(1);
+    expect(await administrator.locator('[data-test=role-edit]').isDisabled()).toBe(true);
+    await page.locator('[data-test=role-create]').click();
+    await page.locator('[data-test=role-dialog]').waitFor();
+    await page.locator('[data-test=role-name-input]').fill('Session viewer');
+    await page.locator('[data-test="role-menu-tenant.sessions"]').click();
+    await page.locator('[data-test="role-menu-audit.read"]').click();
+    await page.locator('[data-test=role-submit]').click();
+    const viewer = page.locator('[data-test=roles-table] .el-table__row', { hasText: 'Session viewer' });
+    await viewer.waitFor();
+    expect(await viewer.locator('[data-test=role-builtin]').count()).toBe(0);
+    expect(await viewer.locator('[data-test=role-edit]').isDisabled()).toBe(false);
+
+    // an auditor whose initial password is generated and shown once
+    await page.goto(`${t.url}/admin/users`);
+    await page.locator('[data-test=users-table] .el-table__row').first().waitFor();
+    await page.locator('[data-test=user-create]').click();
+    await page.locator('[data-test=user-dialog]').waitFor();
+    await page.locator('[data-test=user-username]').fill('auditor-ui');
+    await page.locator('[data-test=user-display-name]').fill('UI Reviewer');
+    await page.locator('[data-test=user-roles]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'Auditor' }).click();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=user-submit]').click();
+    await page.locator('[data-test=password-dialog]').waitFor();
+    auditorPassword = await page.locator('[data-test=initial-password]').inputValue();
+    expect(auditorPassword.length).toBeGreaterThanOrEqual(10);
+    await page.locator('[data-test=password-dialog-close]').click();
+
+    const row = page.locator('[data-test=users-table] .el-table__row', { hasText: 'auditor-ui' });
+    await row.waitFor();
+    expect(await row.locator('.el-tag').allInnerTexts()).toEqual(['Auditor']);
+
+    // the same name again is refused
+    await page.locator('[data-test=user-create]').click();
+    await page.locator('[data-test=user-username]').fill('auditor-ui');
+    await page.locator('[data-test=user-roles]').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'Auditor' }).click();
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=user-submit]').click();
+    await page.locator('[data-test=user-dialog] .el-form-item__error').waitFor();
+
+    // the search is kept in the URL
+    await page.goto(`${t.url}/admin/users?q=auditor`);
+    await page.locator('[data-test=users-table] .el-table__row', { hasText: 'auditor-ui' }).waitFor();
+    expect(await page.locator('[data-test=users-table] .el-table__row').count()).toBe(1);
+    await ctx.close();
+  });
+
+  it('lets an auditor read the audit trail but not the relay sessions page', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'auditor-ui', auditorPassword);
+    await page.locator('[data-test=change-submit]').waitFor();
+    await page.locator('[data-test=current-password]').fill(auditorPassword);
+    await page.locator('[data-test=new-password]').fill('auditor-ui-new-password');
+    await page.locator('[data-test=change-submit]').click();
+    await page.locator('[data-test=side-menu]').waitFor();
+
+    expect(await page.locator('[data-test=menu-audit]').count()).toBe(1);
+    expect(await page.locator('[data-test=menu-relay-sessions]').count()).toBe(0);
+    expect(await page.locator('[data-test=menu-admin]').count()).toBe(0);
+
+    await page.goto(`${t.url}/audit`);
+    await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
+    const actions = await page.locator('[data-test=audit-action]').allInnerTexts();
+    expect(actions).toEqual(expect.arrayContaining(['user.create', 'role.create', 'auth.login']));
+
+    // filters live in the URL: a shared link shows the same rows, and the export uses them
+    await page.goto(`${t.url}/audit?action=user.create&result=ok`);
+    await page.locator('[data-test=audit-table] .el-table__row').first().waitFor();
+    expect(new Set(await page.locator('[data-test=audit-action]').allInnerTexts())).toEqual(new Set(['user.create']));
+    expect(await page.locator('[data-test=audit-export]').getAttribute('href')).toBe('/api/audit/export.csv?action=user.create&result=ok');
+    await page.locator('[data-test=audit-table] .el-table__expand-icon').first().click();
+    expect(await page.locator('[data-test=audit-target]').innerText()).toContain('auditor-ui');
+
+    await page.locator('[data-test=audit-filter-actor]').fill('nobody');
+    await page.locator('[data-test=audit-search]').click();
+    await page.waitForURL(/actor=nobody/);
+    await page.locator('[data-test=audit-table] .el-table__empty-text').waitFor();
+
+    // the relay sessions page is for administrators
+    await page.goto(`${t.url}/dashboard/sessions`);
+    await page.waitForURL(/\/dashboard$/);
+    await page.locator('[data-test=dashboard]').waitFor();
+
+    await page.goto(`${t.url}/admin/users`);
+    await page.locator('[data-test=page-forbidden]').waitFor();
+    await ctx.close();
+  });
+
+  it('shows the relay sessions placeholder to an administrator', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.locator('[data-test=side-menu]').waitFor();
+    await page.locator('[data-test=menu-relay-sessions]').click();
+    await page.waitForURL(/\/dashboard\/sessions$/);
+    await page.locator('[data-test=relay-sessions-empty]').waitFor();
+    await ctx.close();
+  });
+});
