@@ -88,7 +88,12 @@ export default {
     results: { ok: 'Succeeded', denied: 'Denied', not_found: 'Not found', failed: 'Failed' },
     actions: {
       auth: { login: 'Sign in', logout: 'Sign out', password: 'Change password' },
-      session: { kill: 'Close session', kill_query: 'Stop current query', trace_enable: 'Enable full-link trace', trace_disable: 'Disable full-link trace' },
+      session: {
+        kill: 'Close session',
+        kill_query: 'Stop current query',
+        trace_enable: 'Enable full-link trace',
+        trace_disable: 'Disable full-link trace',
+      },
       user: { create: 'Create user', update: 'Update user', reset_password: 'Reset password' },
       role: { create: 'Create role', update: 'Update role', delete: 'Delete role' },
       grant: { create: 'Grant resource permission', update: 'Change resource permission', delete: 'Delete resource permission' },
