@@ -106,7 +106,7 @@ export class ClustersService {
     const c = await this.find(id);
     const { sysPassword, ...rest } = dto;
     Object.assign(c, rest);
-    if (sysPassword !== undefined) c.sysPasswordEnc = sysPassword === '' ? null : this.vault.seal(sysPassword);
+    if (sysPassword !== undefined) c.sysPasswordEnc = sysPassword === '' || sysPassword === null ? null : this.vault.seal(sysPassword);
     try {
       await this.clusters.save(c);
     } catch (err) {

@@ -131,9 +131,13 @@ export class UpdateClusterDto {
   @IsString()
   @Matches(HOST, { message: 'sysHost must be a host name or IP address' })
   sysHost?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(65535) sysPort?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) sysUser?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) sysPassword?: string;
+  @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sysPort?: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(1, 128) sysUser?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'omit to keep the stored password; null or empty to clear it' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  sysPassword?: string | null;
 }
 
 export class TenantConnectionDto {

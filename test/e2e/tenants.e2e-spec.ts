@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { unseal } from '../../server/tenants/credential-vault';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
@@ -101,6 +104,30 @@ describe('clusters and tenants registry on the real stack', () => {
     expect(dump.stdout).not.toContain(SECRET);
     expect(t.logs.join('\n')).not.toContain(SECRET);
     await admin.del(`/api/tenants/${id}`).expect(204);
+  });
+
+  it('re-encrypts every stored credential under a new key (npm run rotate-key)', async () => {
+    const next = randomBytes(32);
+    const env = { ...process.env, DATABASE_URL: t.config.databaseUrl, MASTER_KEY: t.config.masterKey.toString('base64') };
+    const bad = spawnSync(process.execPath, ['dist/server/cli/rotate-key.js'], {
+      env: { ...env, NEW_MASTER_KEY: 'short' },
+      encoding: 'utf8',
+    });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/nothing changed.*NEW_MASTER_KEY/s);
+    const ds = t.app.get(DataSource);
+    const before = (await ds.query('SELECT id, password_enc FROM tenants ORDER BY id')) as { id: number; password_enc: string }[];
+    const ok = spawnSync(process.execPath, ['dist/server/cli/rotate-key.js'], {
+      env: { ...env, NEW_MASTER_KEY: next.toString('base64') },
+      encoding: 'utf8',
+    });
+    expect(ok.stderr).toBe('');
+    expect(ok.stdout).toMatch(/Re-encrypted 2 credential\(s\)/);
+    const after = (await ds.query('SELECT id, password_enc FROM tenants ORDER BY id')) as { id: number; password_enc: string }[];
+    expect(after.map((r) => unseal(next, r.password_enc))).toEqual(before.map((r) => unseal(t.config.masterKey, r.password_enc)));
+    expect(() => unseal(t.config.masterKey, after[0]!.password_enc)).toThrow();
+    // put the old key's ciphertexts back so the rest of this suite keeps working
+    for (const r of before) await ds.query('UPDATE tenants SET password_enc = ? WHERE id = ?', [r.password_enc, r.id]);
   });
 
   it('refuses bad input with precise errors', async () => {

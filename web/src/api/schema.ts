@@ -383,9 +383,10 @@ export interface UpdateClusterDto {
   kind?: "oceanbase" | "mysql";
   description?: string;
   sysHost?: string;
-  sysPort?: number;
-  sysUser?: string;
-  sysPassword?: string;
+  sysPort?: number | null;
+  sysUser?: string | null;
+  /** omit to keep the stored password; null or empty to clear it */
+  sysPassword?: string | null;
 }
 
 export interface UpdateRoleDto {

@@ -29,11 +29,7 @@ export type TenantDraft = TenantConnectionDto;
 export type TenantSaved = TenantSavedDto;
 
 /** PATCH body: omitted fields stay; `null` clears a sys field; an empty `sysPassword` clears the stored one. */
-export type ClusterPatch = Omit<UpdateClusterDto, 'sysHost' | 'sysPort' | 'sysUser'> & {
-  sysHost?: string | null;
-  sysPort?: number | null;
-  sysUser?: string | null;
-};
+export type ClusterPatch = UpdateClusterDto;
 
 export const registryApi = {
   listClusters: (page: number, pageSize: number) => api.get<ClusterPageDto>('/api/clusters', { page, pageSize }),
