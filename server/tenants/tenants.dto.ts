@@ -126,11 +126,11 @@ export class UpdateClusterDto {
   name?: string;
   @ApiPropertyOptional({ enum: ['oceanbase', 'mysql'] }) @IsOptional() @IsIn(['oceanbase', 'mysql']) kind?: 'oceanbase' | 'mysql';
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
   @Matches(HOST, { message: 'sysHost must be a host name or IP address' })
-  sysHost?: string;
+  sysHost?: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sysPort?: number | null;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @Length(1, 128) sysUser?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true, description: 'omit to keep the stored password; null or empty to clear it' })

@@ -382,7 +382,7 @@ export interface UpdateClusterDto {
   name?: string;
   kind?: "oceanbase" | "mysql";
   description?: string;
-  sysHost?: string;
+  sysHost?: string | null;
   sysPort?: number | null;
   sysUser?: string | null;
   /** omit to keep the stored password; null or empty to clear it */
