@@ -1,13 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { launchBrowser } from '../support/browser';
-
-async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
-  await page.goto(`${url}/login`);
-  await page.locator('[data-test=username]').fill(username);
-  await page.locator('[data-test=password]').fill(password);
-  await page.locator('[data-test=login-submit]').click();
-}
+import { launchBrowser, signIn } from '../support/browser';
 
 describe('administration and audit pages in Chromium', () => {
   let t: TestApp;
@@ -26,7 +19,7 @@ describe('administration and audit pages in Chromium', () => {
   it('creates a role and a user with a role through the console', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD, { waitForLayout: false });
     await page.locator('[data-test=side-menu]').waitFor();
 
     // a custom role with two menu permissions
@@ -85,7 +78,7 @@ describe('administration and audit pages in Chromium', () => {
   it('lets an auditor read the audit trail but not the relay sessions page', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await signIn(page, t.url, 'auditor-ui', auditorPassword);
+    await signIn(page, t.url, 'auditor-ui', auditorPassword, { waitForLayout: false });
     await page.locator('[data-test=change-submit]').waitFor();
     await page.locator('[data-test=current-password]').fill(auditorPassword);
     await page.locator('[data-test=new-password]').fill('auditor-ui-new-password');
@@ -127,7 +120,7 @@ describe('administration and audit pages in Chromium', () => {
   it('shows the relay sessions placeholder to an administrator', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD, { waitForLayout: false });
     await page.locator('[data-test=side-menu]').waitFor();
     await page.locator('[data-test=menu-relay-sessions]').click();
     await page.waitForURL(/\/dashboard\/sessions$/);

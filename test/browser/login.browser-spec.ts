@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
-import { launchBrowser } from '../support/browser';
+import { launchBrowser, signIn } from '../support/browser';
 
 describe('console shell in Chromium', () => {
   let t: TestApp;
@@ -37,11 +37,7 @@ describe('console shell in Chromium', () => {
   it('shows the 404 page for an unknown console path', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.locator('[data-test=username]').fill('admin');
-    await page.locator('[data-test=password]').fill(ADMIN_PASSWORD);
-    await page.locator('[data-test=login-submit]').click();
-    await page.locator('[data-test=side-menu]').waitFor();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.goto(`${t.url}/no/such/page`);
     await page.locator('[data-test=page-notFound]').waitFor();
     await ctx.close();

@@ -1,15 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../support/app';
-import { launchBrowser } from '../support/browser';
+import { confirmBox, launchBrowser } from '../support/browser';
 import { STACK } from '../support/stack';
-
-/** Answers the open confirmation box with its primary button. */
-async function confirmBox(page: Page): Promise<void> {
-  const box = page.locator('.el-message-box');
-  await box.waitFor();
-  await box.locator('.el-message-box__btns .el-button--primary').click();
-  await box.waitFor({ state: 'hidden' });
-}
 
 async function closeTestDialog(page: Page): Promise<void> {
   await page.locator('[data-test=test-dialog-close]').click();

@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 /** Debian's Chromium, never a downloaded browser. */
 export function launchBrowser(): Promise<Browser> {
@@ -15,4 +15,27 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-quic',
     ],
   });
+}
+
+/** Signs in through the real login page and waits for the main layout. */
+export async function signIn(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  password: string,
+  opts: { waitForLayout?: boolean } = {},
+): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('[data-test=username]').fill(username);
+  await page.locator('[data-test=password]').fill(password);
+  await page.locator('[data-test=login-submit]').click();
+  if (opts.waitForLayout !== false) await page.locator('[data-test=side-menu]').waitFor();
+}
+
+/** Answers the open confirmation box with its primary button. */
+export async function confirmBox(page: Page): Promise<void> {
+  const box = page.locator('.el-message-box');
+  await box.waitFor();
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  await box.waitFor({ state: 'hidden' });
 }
