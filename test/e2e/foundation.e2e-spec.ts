@@ -100,6 +100,19 @@ describe('foundation: Redis going away and coming back', () => {
   });
 });
 
+describe('foundation: the local stack script', () => {
+  it('is a no-op when the stack is already up', () => {
+    const res = spawnSync('bash', ['scripts/stack.sh', 'up'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    const lines = res.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines.every((l) => l.includes('already running'))).toBe(true);
+    const status = spawnSync('bash', ['scripts/stack.sh', 'status'], { encoding: 'utf8' });
+    expect(status.status).toBe(0);
+    expect(status.stdout.match(/ up \(pid \d+/g)).toHaveLength(4);
+  });
+});
+
 describe('foundation: configuration and migrations', () => {
   it('stops the process naming every bad variable', () => {
     const main = 'dist/server/main.js';
