@@ -95,7 +95,8 @@ export class SessionRowDto {
   @ApiProperty({ type: String, nullable: true }) transactionState: string | null;
   @ApiProperty() system: boolean;
   @ApiProperty({ description: "one of the console's own connections: never killable" }) console: boolean;
-  @ApiProperty({ type: 'object', additionalProperties: true }) extras: Record<string, string | number | null>;
+  @ApiProperty({ type: 'object', additionalProperties: { oneOf: [{ type: 'string' }, { type: 'number' }], nullable: true } })
+  extras: Record<string, string | number | null>;
 }
 
 export class SessionPageDto {
@@ -116,7 +117,8 @@ export class TenantErrorDto {
 export class ClusterTenantRefDto {
   @ApiProperty() id: number;
   @ApiProperty() name: string;
-  @ApiProperty() dialect: string;
+  @ApiProperty({ enum: ['mysql', 'mariadb', 'oceanbase', 'tidb', 'unknown'] }) dialect:
+    'mysql' | 'mariadb' | 'oceanbase' | 'tidb' | 'unknown';
   @ApiProperty({ enum: ['operate', 'read_only'], nullable: true }) level: 'operate' | 'read_only' | null;
 }
 

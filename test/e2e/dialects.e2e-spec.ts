@@ -84,7 +84,9 @@ async function waitForSession(
     const rows = await one(conn, adapter, caps, id);
     if (ok(rows)) return rows;
     if (Date.now() > deadline) throw new Error(`session ${id} never reached the expected state: ${JSON.stringify(rows)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    // InnoDB refreshes its INNODB_TRX cache only once it has gone unread for 100 ms: polling
+    // faster than that would keep reading the same stale cache
+    await new Promise((resolve) => setTimeout(resolve, 150));
   }
 }
 

@@ -73,7 +73,7 @@ export interface ClusterSessionPageDto {
 export interface ClusterTenantRefDto {
   id: number;
   name: string;
-  dialect: string;
+  dialect: "mysql" | "mariadb" | "oceanbase" | "tidb" | "unknown";
   level: "operate" | "read_only" | null;
 }
 
@@ -293,7 +293,7 @@ export interface SessionRowDto {
   system: boolean;
   /** one of the console's own connections: never killable */
   console: boolean;
-  extras: Record<string, unknown>;
+  extras: Record<string, string | number | null>;
 }
 
 export interface TenantConnectionDto {

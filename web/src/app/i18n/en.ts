@@ -32,6 +32,14 @@ const en: typeof zh = {
     back: 'Back to the overview',
   },
   dashboard: { welcome: 'Welcome to SessionOps', intro: 'Manage database tenant sessions and API relay sessions here.' },
+  health: {
+    up: 'Up',
+    down: 'Down',
+    unknown: 'Unknown',
+    checkedAt: 'Checked at {time}',
+    neverChecked: 'Not checked yet',
+    lastError: 'Last error: {error}',
+  },
   common: {
     refresh: 'Refresh',
     cancel: 'Cancel',

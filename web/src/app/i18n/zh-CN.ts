@@ -30,6 +30,14 @@ export default {
     back: '返回首页',
   },
   dashboard: { welcome: '欢迎使用 SessionOps', intro: '在这里管理数据库租户会话与 API 中转会话。' },
+  health: {
+    up: '正常',
+    down: '异常',
+    unknown: '未知',
+    checkedAt: '检查时间：{time}',
+    neverChecked: '尚未检查',
+    lastError: '最近错误：{error}',
+  },
   common: {
     refresh: '刷新',
     cancel: '取消',

@@ -60,14 +60,6 @@ const zhCN = {
     unknownDialect: '未识别',
     notDetected: '尚未识别',
   },
-  health: {
-    up: '正常',
-    down: '异常',
-    unknown: '未知',
-    checkedAt: '检查时间：{time}',
-    neverChecked: '尚未检查',
-    lastError: '最近错误：{error}',
-  },
   capability: {
     nativeSqlId: 'SQL ID',
     nativeSqlIdTip: '数据库自带 SQL ID 或语句摘要，可按 SQL 聚合会话',
@@ -170,14 +162,6 @@ const en: typeof zhCN = {
     empty: 'No tenants in this cluster',
     unknownDialect: 'Unrecognised',
     notDetected: 'Not detected yet',
-  },
-  health: {
-    up: 'Up',
-    down: 'Down',
-    unknown: 'Unknown',
-    checkedAt: 'Checked at {time}',
-    neverChecked: 'Not checked yet',
-    lastError: 'Last error: {error}',
   },
   capability: {
     nativeSqlId: 'SQL ID',

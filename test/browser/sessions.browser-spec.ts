@@ -1,0 +1,220 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createConnection, type Connection } from 'mysql2/promise';
+import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
+import { launchBrowser, signIn } from '../support/browser';
+import { waitFor } from '../support/servers';
+import { STACK } from '../support/stack';
+
+const VICTIM = 'so_br_victim';
+const VICTIM_PW = 'victim-pw-2';
+const VDB = 'so_br_victim_db';
+const AUDITOR = 'br_auditor';
+const AUDITOR_PW = 'auditor-pw-123';
+const RUNNING_SQL = 'SELECT SLEEP(60) AS slept';
+/** BROWSER_SCREENSHOTS=<dir> keeps screenshots of the pages this file visits */
+const SHOTS = process.env.BROWSER_SCREENSHOTS;
+
+async function asRoot(sql: string[]): Promise<void> {
+  const c = await createConnection({ ...STACK.tenantA });
+  try {
+    for (const s of sql) await c.query(s);
+  } finally {
+    await c.end();
+  }
+}
+
+async function victim(): Promise<Connection> {
+  return createConnection({ host: STACK.tenantA.host, port: STACK.tenantA.port, user: VICTIM, password: VICTIM_PW, database: VDB });
+}
+
+/** Whether the server has closed the connection (a query on it fails). */
+async function closed(c: Connection): Promise<boolean> {
+  return c.query('SELECT 1').then(
+    () => false,
+    () => true,
+  );
+}
+
+describe('tenant session console against live victim sessions (Chromium)', () => {
+  let t: TestApp;
+  let admin: Client;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  let clusterId: number;
+  let tenantId: number;
+  let running: Connection;
+  let idle: Connection;
+  let inTrx: Connection;
+  let batch: Connection[];
+  let runningQuery: Promise<unknown>;
+
+  const row = (c: Connection) => page.locator(`[data-test=session-row-${c.threadId}]`);
+  const confirmButton = (p: Page) => p.locator('.session-confirm-box .el-message-box__btns .el-button').last();
+
+  async function listed(c: Connection): Promise<{ active: boolean } | undefined> {
+    const res = await admin.get(`/api/tenants/${tenantId}/sessions?pageSize=10000&user=${VICTIM}`).expect(200);
+    return (res.body.items as { id: string; active: boolean }[]).find((r) => r.id === String(c.threadId));
+  }
+
+  beforeAll(async () => {
+    await asRoot([
+      `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`,
+      `CREATE USER '${VICTIM}'@'127.0.0.1' IDENTIFIED BY '${VICTIM_PW}'`,
+      `CREATE DATABASE IF NOT EXISTS ${VDB}`,
+      `CREATE TABLE IF NOT EXISTS ${VDB}.t (id INT PRIMARY KEY) ENGINE=InnoDB`,
+      `GRANT ALL ON ${VDB}.* TO '${VICTIM}'@'127.0.0.1'`,
+    ]);
+    t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
+    admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    clusterId = (await admin.post('/api/clusters', { name: 'br-local', kind: 'mysql' }).expect(201)).body.id;
+    tenantId = (
+      await admin
+        .post('/api/tenants', {
+          clusterId,
+          name: 'br-tenant-a',
+          host: STACK.tenantA.host,
+          port: STACK.tenantA.port,
+          username: STACK.tenantA.user,
+          password: STACK.tenantA.password,
+        })
+        .expect(201)
+    ).body.tenant.id;
+    const roles = (await admin.get('/api/roles').expect(200)).body.items as { id: number; name: string }[];
+    const auditorRole = roles.find((r) => r.name === 'Auditor')!.id;
+    const auditor = await admin.post('/api/users', { username: AUDITOR, roleIds: [auditorRole], password: AUDITOR_PW }).expect(201);
+    // the Auditor role stays read-only even with an operate grant
+    await admin.post('/api/grants', { subjectType: 'user', subjectId: auditor.body.user.id, scope: 'all', level: 'operate' }).expect(201);
+
+    running = await victim();
+    idle = await victim();
+    inTrx = await victim();
+    batch = [await victim(), await victim()];
+    await inTrx.query('START TRANSACTION');
+    await inTrx.query(`INSERT INTO ${VDB}.t VALUES (${inTrx.threadId})`);
+    runningQuery = running.query(RUNNING_SQL).catch((e: unknown) => e);
+    await waitFor('the SLEEP victim to show as active', async () => (await listed(running))?.active === true);
+
+    browser = await launchBrowser();
+    ctx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+    page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+  }, 120000);
+
+  afterAll(async () => {
+    for (const c of [running, idle, inTrx, ...(batch ?? [])]) c?.destroy();
+    await browser?.close();
+    await t?.close();
+    await asRoot([`DROP DATABASE IF EXISTS ${VDB}`, `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`]);
+  });
+
+  it('entry 2: tenant → 会话管理 lists the victims; the 用户 column filter, the idle-in-transaction flag and the SQL popup work', async () => {
+    await page.goto(`${t.url}/tenants`);
+    await page.locator(`[data-test=tenant-link-${tenantId}]`).click();
+    await page.locator('[data-test=tenant-overview]').waitFor();
+    await page.locator('[data-test=tenant-menu-sessions]').click();
+    await page.waitForURL(new RegExp(`/tenants/${tenantId}/sessions`));
+    await page.locator('[data-test=tab-tenant-sessions]').waitFor();
+    await row(running).waitFor();
+
+    await page.locator('[data-test=session-filter-user]').click();
+    await page.locator(`input[data-test=session-filter-input-user]`).fill(VICTIM);
+    await page.locator('[data-test=session-filter-apply-user]').click();
+    await page.waitForURL(/user=so_br_victim/);
+    await waitFor('only the victims to be listed', async () => (await page.locator('[data-test^=session-row-]').count()) === 5);
+    for (const c of [running, idle, inTrx, ...batch]) await row(c).waitFor();
+
+    await page.locator(`[data-test=session-idle-txn-${inTrx.threadId}]`).waitFor();
+    expect(await page.locator('[data-test^=session-idle-txn-]').count()).toBe(1);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-tenant.png` });
+
+    await page.locator(`[data-test=session-sql-${running.threadId}]`).click();
+    const dialog = page.locator('[data-test=session-sql-dialog]');
+    await dialog.waitFor();
+    await waitFor('the whole SQL', async () => (await page.locator('[data-test=session-sql-code]').innerText()).includes('SLEEP(60)'));
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-sql.png` });
+    expect(await page.locator('[data-test=session-sql-code] .sql-kw').first().innerText()).toBe('SELECT');
+    await page.locator('[data-test=session-sql-copy]').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(RUNNING_SQL);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    // full-link trace is OceanBase ≥ 4.2.1 only: visible, disabled, with the reason
+    await page.locator(`[data-test=session-more-${running.threadId}]`).click();
+    const trace = page.locator('[data-test=session-menu-trace]');
+    await trace.waitFor();
+    expect(await trace.getAttribute('aria-disabled')).toBe('true');
+    await trace.hover();
+    await page.getByText('仅数据库版本在 V4.2.1 及以上时，支持会话级全链路追踪配置').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('更多 ▸ 关闭当前查询 ends only the statement; 关闭会话 ends the connection', async () => {
+    await page.locator(`[data-test=session-more-${running.threadId}]`).click();
+    await page.locator('[data-test=session-menu-kill-query]').click();
+    const confirm = page.locator('[data-test=session-confirm]');
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('连接保持');
+    await confirmButton(page).click();
+    await confirm.waitFor({ state: 'detached' });
+    const outcome = (await runningQuery) as { errno?: number };
+    expect(outcome.errno).toBe(1317);
+    const [one] = await running.query('SELECT 1 AS one');
+    expect(one).toEqual([{ one: 1 }]);
+
+    await page.locator(`[data-test=session-kill-${inTrx.threadId}]`).click();
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('回滚');
+    await confirmButton(page).click();
+    await waitFor('the in-transaction victim to be disconnected', () => closed(inTrx));
+    await row(inTrx).waitFor({ state: 'detached' });
+    const [kept] = await running.query(`SELECT COUNT(*) AS n FROM ${VDB}.t WHERE id = ${inTrx.threadId}`);
+    expect(kept).toEqual([{ n: 0 }]);
+  });
+
+  it('batch 关闭会话 on selected rows shows the outcome of each id', async () => {
+    for (const c of batch) await page.locator(`[data-test=session-select-${c.threadId}]`).click();
+    await page.locator('[data-test=session-selected-count]').waitFor();
+    await page.locator('[data-test=session-batch-kill]').click();
+    await page.locator('[data-test=session-confirm]').waitFor();
+    await confirmButton(page).click();
+    await page.locator('[data-test=session-batch-result-dialog]').waitFor();
+    for (const c of batch) {
+      expect(await page.locator(`[data-test=session-result-${c.threadId}]`).getAttribute('data-outcome')).toBe('killed');
+    }
+    await page.locator('[data-test=session-batch-result-close]').click();
+    for (const c of batch) await waitFor('a batch victim to be disconnected', () => closed(c));
+    expect(await closed(idle)).toBe(false);
+  });
+
+  it('entry 1: 自治服务 → cluster → 实时诊断 → 会话管理 lists the tenant’s sessions with a tenant column', async () => {
+    await page.goto(`${t.url}/autonomous/clusters`);
+    await page.locator(`[data-test=cluster-link-${clusterId}]`).click();
+    await page.waitForURL(new RegExp(`/autonomous/clusters/${clusterId}/diagnosis`));
+    await page.locator('[data-test=tab-tenant-sessions]').waitFor();
+    await row(idle).waitFor();
+    expect(await row(idle).innerText()).toContain('br-tenant-a');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-cluster.png` });
+    await page.locator(`[data-test=session-kill-${idle.threadId}]`).waitFor();
+    await page.locator(`[data-test=session-more-${idle.threadId}]`).click();
+    await page.locator('[data-test=session-menu-kill-query]').waitFor();
+    expect(await page.locator('[data-test=session-menu-trace]').count()).toBe(0);
+    await page.keyboard.press('Escape');
+  });
+
+  it('an auditor sees the sessions but no kill buttons and no selection checkboxes', async () => {
+    const auditorCtx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
+    const p = await auditorCtx.newPage();
+    await signIn(p, t.url, AUDITOR, AUDITOR_PW);
+    await p.goto(`${t.url}/tenants/${tenantId}/sessions?user=${VICTIM}`);
+    await p.locator(`[data-test=session-row-${idle.threadId}]`).waitFor();
+    await p.locator('[data-test=session-read-only]').waitFor();
+    expect(await p.locator('[data-test^=session-kill-]').count()).toBe(0);
+    expect(await p.locator('[data-test^=session-more-]').count()).toBe(0);
+    expect(await p.locator('[data-test^=session-select-]').count()).toBe(0);
+    expect(await p.locator('[data-test=session-batch-kill]').count()).toBe(0);
+    if (SHOTS) await p.screenshot({ path: `${SHOTS}/sessions-live-auditor.png` });
+    await auditorCtx.close();
+  });
+});

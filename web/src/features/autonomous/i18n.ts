@@ -1,0 +1,36 @@
+import { registerMessages } from '@/app/i18n';
+
+registerMessages('autonomous', {
+  'zh-CN': {
+    title: '自治服务',
+    clusterDetails: '集群详情',
+    clusterName: '集群名',
+    kind: '类型',
+    kinds: { oceanbase: 'OceanBase', mysql: 'MySQL 兼容' },
+    tenantCount: '租户数',
+    description: '描述',
+    level: '权限',
+    levels: { operate: '可操作', read_only: '只读', none: '-' },
+    diagnosis: '实时诊断',
+    sessionManagement: '会话管理',
+    empty: '暂无可查看的集群',
+    loadFailed: '集群信息获取失败',
+    back: '返回集群列表',
+  },
+  en: {
+    title: 'Autonomous service',
+    clusterDetails: 'Clusters',
+    clusterName: 'Cluster',
+    kind: 'Type',
+    kinds: { oceanbase: 'OceanBase', mysql: 'MySQL-compatible' },
+    tenantCount: 'Tenants',
+    description: 'Description',
+    level: 'Access',
+    levels: { operate: 'Operate', read_only: 'Read-only', none: '-' },
+    diagnosis: 'Real-time diagnosis',
+    sessionManagement: 'Session management',
+    empty: 'No clusters to show',
+    loadFailed: 'The cluster could not be read',
+    back: 'Back to clusters',
+  },
+});

@@ -1,0 +1,125 @@
+import { computed, type ComputedRef } from 'vue';
+import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from 'vue-router';
+import type { SessionQuery } from './api';
+
+export type SortOrder = 'asc' | 'desc';
+
+/** Everything about the list view that lives in the URL, so a view can be shared. */
+export interface SessionViewState {
+  sessionId: string;
+  user: string;
+  source: string;
+  db: string;
+  activeOnly: boolean;
+  sortOrder: SortOrder;
+  page: number;
+  pageSize: number;
+  /** auto-refresh interval in seconds, 0 = off */
+  refresh: number;
+  tenantId: number | undefined;
+}
+
+export const PAGE_SIZES = [100, 500, 1000, 5000, 10000];
+export const REFRESH_CHOICES = [0, 3, 5, 10, 30];
+const DEFAULTS: SessionViewState = {
+  sessionId: '',
+  user: '',
+  source: '',
+  db: '',
+  activeOnly: false,
+  sortOrder: 'desc',
+  page: 1,
+  pageSize: 500,
+  refresh: 0,
+  tenantId: undefined,
+};
+
+/** keys this view owns in the URL; other keys (tabs...) are left alone */
+const OWN_KEYS = ['sessionId', 'user', 'source', 'db', 'activeOnly', 'sort', 'page', 'pageSize', 'refresh', 'tenantId'];
+
+function one(q: LocationQuery, key: string): string {
+  const v = q[key];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' ? s : '';
+}
+
+function positiveInt(s: string): number | undefined {
+  if (!/^\d{1,9}$/.test(s)) return undefined;
+  const n = Number(s);
+  return n > 0 ? n : undefined;
+}
+
+export function parseViewState(q: LocationQuery): SessionViewState {
+  const sort = one(q, 'sort');
+  const pageSize = positiveInt(one(q, 'pageSize'));
+  const refresh = Number(one(q, 'refresh'));
+  return {
+    sessionId: /^\d{1,19}$/.test(one(q, 'sessionId').trim()) ? one(q, 'sessionId').trim() : '',
+    user: one(q, 'user'),
+    source: one(q, 'source'),
+    db: one(q, 'db'),
+    activeOnly: ['1', 'true'].includes(one(q, 'activeOnly')),
+    sortOrder: sort === 'time:asc' ? 'asc' : 'desc',
+    page: positiveInt(one(q, 'page')) ?? DEFAULTS.page,
+    pageSize: pageSize !== undefined && PAGE_SIZES.includes(pageSize) ? pageSize : DEFAULTS.pageSize,
+    refresh: REFRESH_CHOICES.includes(refresh) ? refresh : DEFAULTS.refresh,
+    tenantId: positiveInt(one(q, 'tenantId')),
+  };
+}
+
+function toQuery(s: SessionViewState): LocationQueryRaw {
+  const q: LocationQueryRaw = {};
+  if (s.sessionId) q.sessionId = s.sessionId;
+  if (s.user) q.user = s.user;
+  if (s.source) q.source = s.source;
+  if (s.db) q.db = s.db;
+  if (s.activeOnly) q.activeOnly = '1';
+  if (s.sortOrder !== DEFAULTS.sortOrder) q.sort = `time:${s.sortOrder}`;
+  if (s.page !== DEFAULTS.page) q.page = String(s.page);
+  if (s.pageSize !== DEFAULTS.pageSize) q.pageSize = String(s.pageSize);
+  if (s.refresh !== DEFAULTS.refresh) q.refresh = String(s.refresh);
+  if (s.tenantId !== undefined) q.tenantId = String(s.tenantId);
+  return q;
+}
+
+/** The request the view state asks for (everything but the refresh interval). */
+export function toSessionQuery(s: SessionViewState): SessionQuery {
+  return {
+    sessionId: s.sessionId || undefined,
+    user: s.user || undefined,
+    source: s.source || undefined,
+    db: s.db || undefined,
+    activeOnly: s.activeOnly,
+    sort: `time:${s.sortOrder}`,
+    page: s.page,
+    pageSize: s.pageSize,
+    tenantId: s.tenantId,
+  };
+}
+
+export interface SessionViewQuery {
+  state: ComputedRef<SessionViewState>;
+  /** changes some fields; any change but page/pageSize/refresh goes back to page 1 */
+  update(patch: Partial<SessionViewState>): void;
+}
+
+/** Reads the view state from route.query and writes it back with router.replace. */
+export function useSessionViewQuery(): SessionViewQuery {
+  const route = useRoute();
+  const router = useRouter();
+  const state = computed(() => parseViewState(route.query));
+
+  function update(patch: Partial<SessionViewState>): void {
+    const current = state.value;
+    const next: SessionViewState = { ...current, ...patch };
+    const filterChanged = (Object.keys(patch) as (keyof SessionViewState)[]).some(
+      (k) => k !== 'page' && k !== 'pageSize' && k !== 'refresh' && patch[k] !== current[k],
+    );
+    if (filterChanged || (patch.pageSize !== undefined && patch.pageSize !== current.pageSize)) next.page = patch.page ?? 1;
+    const query: LocationQueryRaw = {};
+    for (const [k, v] of Object.entries(route.query)) if (!OWN_KEYS.includes(k)) query[k] = v;
+    void router.replace({ query: { ...query, ...toQuery(next) } });
+  }
+
+  return { state, update };
+}
