@@ -127,6 +127,14 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
 
     await page.locator(`[data-test=session-idle-txn-${inTrx.threadId}]`).waitFor();
     expect(await page.locator('[data-test^=session-idle-txn-]').count()).toBe(1);
+
+    // 仅查看活跃会话: only the running statement stays
+    await page.getByText('仅查看活跃会话').click();
+    await page.waitForFunction(() => location.search.includes('activeOnly=1'));
+    await waitFor('only the active victim to be listed', async () => (await page.locator('[data-test^=session-row-]').count()) === 1);
+    await row(running).waitFor();
+    await page.getByText('仅查看活跃会话').click();
+    await waitFor('all victims to be listed again', async () => (await page.locator('[data-test^=session-row-]').count()) === 5);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-tenant.png` });
 
     await page.locator(`[data-test=session-sql-${running.threadId}]`).click();
@@ -197,10 +205,22 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     expect(await row(idle).innerText()).toContain('br-tenant-a');
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-cluster.png` });
     await page.locator(`[data-test=session-kill-${idle.threadId}]`).waitFor();
+
+    // session id search narrows the cluster-wide list to one row
+    await page.locator('input[data-test=session-search]').fill(String(idle.threadId));
+    await page.locator('input[data-test=session-search]').press('Enter');
+    await page.waitForFunction((id) => location.search.includes(`sessionId=${id}`), idle.threadId);
+    await waitFor('only the searched session to be listed', async () => (await page.locator('[data-test^=session-row-]').count()) === 1);
+
+    // the trace configuration lives in the tenant-level entry only; closing the query keeps the connection
     await page.locator(`[data-test=session-more-${idle.threadId}]`).click();
     await page.locator('[data-test=session-menu-kill-query]').waitFor();
     expect(await page.locator('[data-test=session-menu-trace]').count()).toBe(0);
-    await page.keyboard.press('Escape');
+    await page.locator('[data-test=session-menu-kill-query]').click();
+    await page.locator('[data-test=session-confirm]').waitFor();
+    await confirmButton(page).click();
+    await page.locator('[data-test=session-confirm]').waitFor({ state: 'detached' });
+    expect(await closed(idle)).toBe(false);
   });
 
   it('an auditor sees the sessions but no kill buttons and no selection checkboxes', async () => {
