@@ -4,10 +4,10 @@
 #   check: fail when the committed files differ from what the server describes
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-npx tsc -p tsconfig.build.json --outDir .stack/openapi-build >/dev/null
+npx tsc -p tsconfig.build.json --outDir dist/openapi-build >/dev/null
 tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp" .stack/openapi-build' EXIT
-node .stack/openapi-build/server/cli/openapi.js "$tmp/openapi.json" "$tmp/schema.ts"
+trap 'rm -rf "$tmp" dist/openapi-build' EXIT
+node dist/openapi-build/server/cli/openapi.js "$tmp/openapi.json" "$tmp/schema.ts"
 case "${1:-check}" in
   write)
     cp "$tmp/openapi.json" web/src/api/openapi.json

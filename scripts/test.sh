@@ -15,12 +15,12 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
 fi
 bash scripts/stack.sh up
 npm run build --silent
-mkdir -p .stack
+mkdir -p dist
 status=0
-npx jest --ci --json --outputFile=.stack/jest-results.json "$@" || status=$?
+npx jest --ci --json --outputFile=dist/jest-results.json "$@" || status=$?
 # the plain closing line: "Tests: N passed, N failed"
 node -e '
-  const r = require("./.stack/jest-results.json");
+  const r = require("./dist/jest-results.json");
   console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed`);
 ' 2>/dev/null || true
 exit $status
