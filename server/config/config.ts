@@ -28,6 +28,20 @@ export class AppConfig {
   sessionListCacheMs: number;
   tenantHealthIntervalMs: number;
   webDist: string | undefined;
+
+  // relay (DESIGN §6)
+  /** seconds a session stays active after its last request */
+  sessionTtlSeconds: number;
+  /** seconds an inactive session's data is kept after it became inactive */
+  sessionInactiveRetentionSeconds: number;
+  storeSessionMessages: boolean;
+  sessionMessageMaxBytes: number;
+  shortContextThreshold: number;
+  enableShortContextDetection: boolean;
+  relayMaxBodyBytes: number;
+  relayCurrency: string;
+  /** host:port list of a Redis Cluster; when set the relay uses it instead of REDIS_URL */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
 }
 
 export interface ConfigProblem {
@@ -106,6 +120,17 @@ class Reader {
     return pattern.test(v) ? v : this.fail(name, expected, def);
   }
 
+  /** "host:port,host:port" */
+  hostPorts(name: string): { host: string; port: number }[] | undefined {
+    const v = this.raw(name);
+    if (v === undefined) return undefined;
+    const nodes = v.split(',').map((part) => /^([\w.-]+):(\d{1,5})$/.exec(part.trim()));
+    if (nodes.some((m) => !m || Number(m[2]) < 1 || Number(m[2]) > 65535)) {
+      return this.fail(name, 'a comma-separated list of host:port', undefined);
+    }
+    return nodes.map((m) => ({ host: m![1]!, port: Number(m![2]) }));
+  }
+
   optional(name: string): string | undefined {
     return this.raw(name);
   }
@@ -148,6 +173,17 @@ export function loadConfig(env: Env = process.env, opts: { needKey?: boolean } =
     sessionListCacheMs: r.int('SESSION_LIST_CACHE_MS', 1000, 0, 60000),
     tenantHealthIntervalMs: r.int('TENANT_HEALTH_INTERVAL_MS', 30000, 0, 3600000),
     webDist: r.optional('WEB_DIST'),
+
+    // relay
+    sessionTtlSeconds: r.int('SESSION_TTL', 300, 1, 7 * 24 * 3600),
+    sessionInactiveRetentionSeconds: r.int('SESSION_INACTIVE_RETENTION', 900, 0, 7 * 24 * 3600),
+    storeSessionMessages: r.bool('STORE_SESSION_MESSAGES', false),
+    sessionMessageMaxBytes: r.int('SESSION_MESSAGE_MAX_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shortContextThreshold: r.int('SHORT_CONTEXT_THRESHOLD', 2, 0, 1000),
+    enableShortContextDetection: r.bool('ENABLE_SHORT_CONTEXT_DETECTION', true),
+    relayMaxBodyBytes: r.int('RELAY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 256 * 1024 * 1024),
+    relayCurrency: r.string('RELAY_CURRENCY', 'USD', /^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as USD or CNY'),
+    redisClusterNodes: r.hostPorts('REDIS_CLUSTER_NODES'),
   });
   if (cfg.adminPassword !== undefined && cfg.adminPassword.length < 8) {
     r.problems.push({ variable: 'ADMIN_PASSWORD', value: '(hidden)', expected: 'at least 8 characters' });
