@@ -9,7 +9,7 @@ import { waitFor } from '../support/servers';
 import { addKey, addProvider, ensureCluster, modeEnv, RedisMode, RelayFixture, scanKeys, sdk, startRelay } from '../support/relay';
 
 const MODES: RedisMode[] = ['standalone', 'cluster'];
-const SONNET = 'claude-sonnet-4-5';
+const SONNET = 'claude-sonnet-4-6';
 /** cost of DEFAULT_USAGE at the default Sonnet 4 prices, in micro-units */
 const SONNET_COST = (25 * 3_000_000 + 40 * 15_000_000 + 60 * 3_750_000 + 40 * 6_000_000 + 200 * 300_000) / 1_000_000;
 
@@ -55,10 +55,10 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('passes JSON and SSE through byte for byte, with the provider key and the client headers', async () => {
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'bytes', models: ['claude-sonnet-4-5-bytes'] });
+    await addProvider(f.admin, up, { name: 'bytes', models: ['claude-sonnet-4-6-bytes'] });
     const key = await addKey(f.admin, 'bytes');
     // odd spacing and key order: the upstream must see exactly these bytes
-    const body = `{"model":"claude-sonnet-4-5-bytes",  "max_tokens": 5,"messages":[{"role":"user","content":"héllo"}],"metadata":{"session_id":"bytes-1"}}`;
+    const body = `{"model":"claude-sonnet-4-6-bytes",  "max_tokens": 5,"messages":[{"role":"user","content":"héllo"}],"metadata":{"session_id":"bytes-1"}}`;
     const res = await post(f.t.url, key.secret, body, { 'anthropic-beta': 'fine-grained-tool-streaming-2025-05-14' });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -72,7 +72,7 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     expect(res.headers.get('x-relay-session-id')).toBe(`k${key.id}_bytes-1`);
 
     const streamBody = JSON.stringify({
-      model: 'claude-sonnet-4-5-bytes',
+      model: 'claude-sonnet-4-6-bytes',
       max_tokens: 5,
       stream: true,
       messages: userMessage('stream me'),
@@ -85,10 +85,10 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
     // Authorization: Bearer is accepted too, and the official SDK works both ways
     const c = new Anthropic({ baseURL: f.t.url, authToken: key.secret, apiKey: null, maxRetries: 0 });
-    const msg = await c.messages.create({ model: 'claude-sonnet-4-5-bytes', max_tokens: 5, messages: userMessage() });
+    const msg = await c.messages.create({ model: 'claude-sonnet-4-6-bytes', max_tokens: 5, messages: userMessage() });
     expect(msg.usage.output_tokens).toBe(DEFAULT_USAGE.output_tokens);
     const stream = sdk(f.t.url, key.secret).messages.stream({
-      model: 'claude-sonnet-4-5-bytes',
+      model: 'claude-sonnet-4-6-bytes',
       max_tokens: 5,
       messages: userMessage('s'),
     });
@@ -99,7 +99,7 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     const counted = await fetch(`${f.t.url}/v1/messages/count_tokens`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': key.secret },
-      body: JSON.stringify({ model: 'claude-sonnet-4-5-bytes', messages: userMessage() }),
+      body: JSON.stringify({ model: 'claude-sonnet-4-6-bytes', messages: userMessage() }),
     });
     expect(counted.status).toBe(200);
     expect(((await counted.json()) as { input_tokens: number }).input_tokens).toBeGreaterThan(0);
@@ -107,11 +107,11 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('records tokens, cost and every request of a session as the upstream reported them', async () => {
     const up = await fake();
-    const pid = await addProvider(f.admin, up, { name: 'usage', models: ['claude-sonnet-4-5-usage'] });
+    const pid = await addProvider(f.admin, up, { name: 'usage', models: ['claude-sonnet-4-6-usage'] });
     const key = await addKey(f.admin, 'usage');
     const c = sdk(f.t.url, key.secret, { 'x-session-id': 'usage-1' });
-    await c.messages.create({ model: 'claude-sonnet-4-5-usage', max_tokens: 5, messages: userMessage() });
-    await c.messages.stream({ model: 'claude-sonnet-4-5-usage', max_tokens: 5, messages: userMessage() }).finalMessage();
+    await c.messages.create({ model: 'claude-sonnet-4-6-usage', max_tokens: 5, messages: userMessage() });
+    await c.messages.stream({ model: 'claude-sonnet-4-6-usage', max_tokens: 5, messages: userMessage() }).finalMessage();
     const sid = `k${key.id}_usage-1`;
     await waitFor('request 2 ended', async () => (await f.redis.hget(keys.request(sid, 2), 'status')) === 'completed');
     const s = await session(sid);
@@ -129,10 +129,10 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
       costMicros: String(2 * SONNET_COST),
       providerId: String(pid),
       providerName: 'usage',
-      model: 'claude-sonnet-4-5-usage',
+      model: 'claude-sonnet-4-6-usage',
       lastStatus: 'completed',
     });
-    expect(JSON.parse(s.models!)).toEqual(['claude-sonnet-4-5-usage']);
+    expect(JSON.parse(s.models!)).toEqual(['claude-sonnet-4-6-usage']);
     const r1 = await f.redis.hgetall(keys.request(sid, 1));
     const r2 = await f.redis.hgetall(keys.request(sid, 2));
     expect(r1).toMatchObject({
@@ -161,14 +161,14 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
   it('keeps one session id on one session and one provider', async () => {
     const a = await fake();
     const b = await fake();
-    await addProvider(f.admin, a, { name: 'stick-a', models: ['claude-sonnet-4-5-stick'] });
-    await addProvider(f.admin, b, { name: 'stick-b', models: ['claude-sonnet-4-5-stick'] });
+    await addProvider(f.admin, a, { name: 'stick-a', models: ['claude-sonnet-4-6-stick'] });
+    await addProvider(f.admin, b, { name: 'stick-b', models: ['claude-sonnet-4-6-stick'] });
     const key = await addKey(f.admin, 'stick');
     const uuid = randomUUID();
     const c = sdk(f.t.url, key.secret);
     for (let i = 0; i < 6; i++) {
       await c.messages.create({
-        model: 'claude-sonnet-4-5-stick',
+        model: 'claude-sonnet-4-6-stick',
         max_tokens: 5,
         messages: userMessage(`turn ${i}`),
         metadata: { user_id: `user_abc_account__session_${uuid}` },
@@ -183,7 +183,7 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     // the same client id under another key is another session
     const other = await addKey(f.admin, 'stick-other');
     await sdk(f.t.url, other.secret).messages.create({
-      model: 'claude-sonnet-4-5-stick',
+      model: 'claude-sonnet-4-6-stick',
       max_tokens: 5,
       messages: userMessage(),
       metadata: { user_id: JSON.stringify({ session_id: uuid }) },
@@ -196,24 +196,24 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     const bad = await fake();
     const good = await fake();
     bad.behaviour = { status: 529 };
-    await addProvider(f.admin, bad, { name: 'fo-bad', priority: 10, models: ['claude-sonnet-4-5-fo'] });
-    const goodId = await addProvider(f.admin, good, { name: 'fo-good', priority: 1, models: ['claude-sonnet-4-5-fo'] });
+    await addProvider(f.admin, bad, { name: 'fo-bad', priority: 10, models: ['claude-sonnet-4-6-fo'] });
+    const goodId = await addProvider(f.admin, good, { name: 'fo-good', priority: 1, models: ['claude-sonnet-4-6-fo'] });
     const key = await addKey(f.admin, 'fo');
     const c = sdk(f.t.url, key.secret, { 'x-session-id': 'fo-1' });
-    const msg = await c.messages.stream({ model: 'claude-sonnet-4-5-fo', max_tokens: 5, messages: userMessage() }).finalMessage();
+    const msg = await c.messages.stream({ model: 'claude-sonnet-4-6-fo', max_tokens: 5, messages: userMessage() }).finalMessage();
     expect(msg.stop_reason).toBe('end_turn');
     expect(bad.messages()).toHaveLength(1);
     expect(good.messages()).toHaveLength(1);
     const sid = `k${key.id}_fo-1`;
     expect(await f.redis.get(keys.bind(sid))).toBe(String(goodId));
     bad.behaviour = {};
-    await c.messages.create({ model: 'claude-sonnet-4-5-fo', max_tokens: 5, messages: userMessage() });
+    await c.messages.create({ model: 'claude-sonnet-4-6-fo', max_tokens: 5, messages: userMessage() });
     expect(bad.messages()).toHaveLength(1);
     expect(good.messages()).toHaveLength(2);
     // 429 fails over too
     bad.behaviour = { status: 429 };
     await sdk(f.t.url, key.secret, { 'x-session-id': 'fo-2' }).messages.create({
-      model: 'claude-sonnet-4-5-fo',
+      model: 'claude-sonnet-4-6-fo',
       max_tokens: 5,
       messages: userMessage(),
     });
@@ -224,12 +224,12 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     const flaky = await fake();
     const spare = await fake();
     flaky.behaviour = { status: 500 };
-    const flakyId = await addProvider(f.admin, flaky, { name: 'cb-flaky', priority: 10, models: ['claude-sonnet-4-5-cb'] });
-    await addProvider(f.admin, spare, { name: 'cb-spare', priority: 1, models: ['claude-sonnet-4-5-cb'] });
+    const flakyId = await addProvider(f.admin, flaky, { name: 'cb-flaky', priority: 10, models: ['claude-sonnet-4-6-cb'] });
+    await addProvider(f.admin, spare, { name: 'cb-spare', priority: 1, models: ['claude-sonnet-4-6-cb'] });
     const key = await addKey(f.admin, 'cb');
     const ask = (sid: string) =>
       sdk(f.t.url, key.secret, { 'x-session-id': sid }).messages.create({
-        model: 'claude-sonnet-4-5-cb',
+        model: 'claude-sonnet-4-6-cb',
         max_tokens: 5,
         messages: userMessage(),
       });
@@ -255,11 +255,11 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('terminates a session: its stream is aborted, its slots freed and its next request gets 409', async () => {
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'term', models: ['claude-sonnet-4-5-term'] });
+    await addProvider(f.admin, up, { name: 'term', models: ['claude-sonnet-4-6-term'] });
     const key = await addKey(f.admin, 'term');
     const c = sdk(f.t.url, key.secret, { 'x-session-id': 'term-1', 'x-fake-chunks': '1000', 'x-fake-chunk-delay-ms': '20' });
     const sid = `k${key.id}_term-1`;
-    const stream = c.messages.stream({ model: 'claude-sonnet-4-5-term', max_tokens: 5, messages: userMessage() });
+    const stream = c.messages.stream({ model: 'claude-sonnet-4-6-term', max_tokens: 5, messages: userMessage() });
     const failed = stream.finalMessage().then(
       () => null,
       (err: unknown) => err,
@@ -275,7 +275,7 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     expect((await f.redis.zrange(keys.inflight(), 0, -1)).filter((m) => m.startsWith(`${sid}|`))).toEqual([]);
     expect(await f.redis.pttl(keys.dead(sid))).toBeGreaterThan(0);
     const next = await sdk(f.t.url, key.secret, { 'x-session-id': 'term-1' })
-      .messages.create({ model: 'claude-sonnet-4-5-term', max_tokens: 5, messages: userMessage() })
+      .messages.create({ model: 'claude-sonnet-4-6-term', max_tokens: 5, messages: userMessage() })
       .then(
         () => null,
         (e: unknown) => e,
@@ -287,12 +287,12 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('frees the slot and aborts the upstream request when the client disconnects', async () => {
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'abort', models: ['claude-sonnet-4-5-abort'] });
+    await addProvider(f.admin, up, { name: 'abort', models: ['claude-sonnet-4-6-abort'] });
     const key = await addKey(f.admin, 'abort');
     const sid = `k${key.id}_abort-1`;
     const ctl = new AbortController();
     const c = sdk(f.t.url, key.secret, { 'x-session-id': 'abort-1', 'x-fake-chunks': '1000', 'x-fake-chunk-delay-ms': '20' });
-    const stream = c.messages.stream({ model: 'claude-sonnet-4-5-abort', max_tokens: 5, messages: userMessage() }, { signal: ctl.signal });
+    const stream = c.messages.stream({ model: 'claude-sonnet-4-6-abort', max_tokens: 5, messages: userMessage() }, { signal: ctl.signal });
     const done = stream.finalMessage().catch(() => undefined);
     await new Promise<void>((resolve) => stream.once('text', () => resolve()));
     expect((await f.redis.zrange(keys.inflight(), 0, -1)).filter((m) => m.startsWith(`${sid}|`))).toHaveLength(1);
@@ -306,11 +306,11 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('sends an SSE error event and records an error when the upstream closes mid-stream', async () => {
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'mid', models: ['claude-sonnet-4-5-mid'] });
+    await addProvider(f.admin, up, { name: 'mid', models: ['claude-sonnet-4-6-mid'] });
     const key = await addKey(f.admin, 'mid');
     const c = sdk(f.t.url, key.secret, { 'x-session-id': 'mid-1', 'x-fake-chunks': '10', 'x-fake-close-after': '2' });
     const err = await c.messages
-      .stream({ model: 'claude-sonnet-4-5-mid', max_tokens: 5, messages: userMessage() })
+      .stream({ model: 'claude-sonnet-4-6-mid', max_tokens: 5, messages: userMessage() })
       .finalMessage()
       .then(
         () => null,
@@ -323,7 +323,7 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     const raw = await post(
       f.t.url,
       key.secret,
-      { model: 'claude-sonnet-4-5-mid', max_tokens: 5, stream: true, messages: userMessage() },
+      { model: 'claude-sonnet-4-6-mid', max_tokens: 5, stream: true, messages: userMessage() },
       { 'x-session-id': 'mid-2', 'x-fake-chunks': '10', 'x-fake-close-after': '2' },
     );
     expect(raw.status).toBe(200);
@@ -334,14 +334,14 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
 
   it('answers bad input in the Anthropic error shape and tracks nothing for a bad key', async () => {
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'bad', models: ['claude-sonnet-4-5-bad'] });
+    await addProvider(f.admin, up, { name: 'bad', models: ['claude-sonnet-4-6-bad'] });
     const off = await fake();
-    await addProvider(f.admin, off, { name: 'off', models: ['claude-sonnet-4-5-off'], enabled: false });
+    await addProvider(f.admin, off, { name: 'off', models: ['claude-sonnet-4-6-off'], enabled: false });
     const failing = await fake();
     failing.behaviour = { status: 503 };
-    await addProvider(f.admin, failing, { name: 'failing', models: ['claude-sonnet-4-5-failing'] });
+    await addProvider(f.admin, failing, { name: 'failing', models: ['claude-sonnet-4-6-failing'] });
     const key = await addKey(f.admin, 'bad');
-    const ok = { model: 'claude-sonnet-4-5-bad', max_tokens: 5, messages: userMessage() };
+    const ok = { model: 'claude-sonnet-4-6-bad', max_tokens: 5, messages: userMessage() };
     const before = await f.redis.zcard(keys.all());
     const expectError = async (res: Response, status: number, type: string) => {
       expect(res.status).toBe(status);
@@ -354,12 +354,12 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     await expectError(await post(f.t.url, 'sk-so-unknown', ok), 401, 'authentication_error');
     await expectError(await post(f.t.url, 'not-even-a-relay-key', ok), 401, 'authentication_error');
     expect(await f.redis.zcard(keys.all())).toBe(before);
-    await expectError(await post(f.t.url, key.secret, '{"model": "claude-sonnet-4-5-bad",'), 400, 'invalid_request_error');
+    await expectError(await post(f.t.url, key.secret, '{"model": "claude-sonnet-4-6-bad",'), 400, 'invalid_request_error');
     await expectError(await post(f.t.url, key.secret, { max_tokens: 5, messages: userMessage() }), 400, 'invalid_request_error');
     await expectError(await post(f.t.url, key.secret, { ...ok, messages: userMessage('x'.repeat(70000)) }), 413, 'request_too_large');
     await expectError(await post(f.t.url, key.secret, { ...ok, model: 'no-such-model' }), 404, 'not_found_error');
-    await expectError(await post(f.t.url, key.secret, { ...ok, model: 'claude-sonnet-4-5-off' }), 503, 'overloaded_error');
-    await expectError(await post(f.t.url, key.secret, { ...ok, model: 'claude-sonnet-4-5-failing' }), 503, 'api_error');
+    await expectError(await post(f.t.url, key.secret, { ...ok, model: 'claude-sonnet-4-6-off' }), 503, 'overloaded_error');
+    await expectError(await post(f.t.url, key.secret, { ...ok, model: 'claude-sonnet-4-6-failing' }), 503, 'api_error');
     await expectError(await post(f.t.url, key.secret, ok, { 'x-session-id': 'bad id!' }), 400, 'invalid_request_error');
     await expectError(await post(f.t.url, key.secret, ok, { 'x-session-id': 'a'.repeat(257) }), 400, 'invalid_request_error');
     await expectError(
@@ -416,9 +416,9 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     expect(all.items).toHaveLength(2);
     // the user's key works on the relay under the user's name
     const up = await fake();
-    await addProvider(f.admin, up, { name: 'own', models: ['claude-sonnet-4-5-own'] });
+    await addProvider(f.admin, up, { name: 'own', models: ['claude-sonnet-4-6-own'] });
     await sdk(f.t.url, mine.secret, { 'x-session-id': 'own-1' }).messages.create({
-      model: 'claude-sonnet-4-5-own',
+      model: 'claude-sonnet-4-6-own',
       max_tokens: 5,
       messages: userMessage(),
     });
@@ -456,7 +456,7 @@ describe.each(MODES)('relay concurrency limits and stored messages (%s)', (mode)
     });
     keys = relayKeys(f.t.config.redisPrefix);
     await addProvider(f.admin, up, { name: 'main', models: [SONNET] });
-    await addProvider(f.admin, up, { name: 'small', models: ['claude-sonnet-4-5-small'], maxSessions: 1 });
+    await addProvider(f.admin, up, { name: 'small', models: ['claude-sonnet-4-6-small'], maxSessions: 1 });
   }, 120000);
 
   afterAll(async () => {
@@ -527,11 +527,11 @@ describe.each(MODES)('relay concurrency limits and stored messages (%s)', (mode)
 
   it('limits distinct active sessions per provider', async () => {
     const key = await ownKey('provider-limit');
-    expect(await ask(key.secret, 'p-1', 'claude-sonnet-4-5-small')).toBeNull();
-    const over = await ask(key.secret, 'p-2', 'claude-sonnet-4-5-small');
+    expect(await ask(key.secret, 'p-1', 'claude-sonnet-4-6-small')).toBeNull();
+    const over = await ask(key.secret, 'p-2', 'claude-sonnet-4-6-small');
     expect(over).toBeInstanceOf(Anthropic.RateLimitError);
     expect(over!.message).toMatch(/limit provider/);
-    expect(await ask(key.secret, 'p-1', 'claude-sonnet-4-5-small')).toBeNull();
+    expect(await ask(key.secret, 'p-1', 'claude-sonnet-4-6-small')).toBeNull();
   });
 
   it('stores headers and bodies capped, with secrets masked', async () => {
