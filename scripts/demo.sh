@@ -19,7 +19,10 @@ node dist/server/cli/seed-demo.js
 # a few live sessions on the demo tenants, stopped together with the console
 node dist/server/cli/demo-workload.js &
 workload=$!
-trap 'kill $workload 2>/dev/null || true' EXIT INT TERM
+# the relay: two local fake providers, relay users with keys, and agent-like traffic
+node dist/server/cli/relay-demo.js &
+relay=$!
+trap 'kill $workload $relay 2>/dev/null || true' EXIT INT TERM
 export DEMO=true
 echo "SessionOps console: http://127.0.0.1:${PORT:-3000}  (user admin)"
 node dist/server/main.js
