@@ -75,7 +75,8 @@ export type SessionHashField =
   | 'cacheReadTokens'
   | 'costMicros'
   | 'durationMs' // sum of request durations
-  | 'lastStatus'; // in_progress | completed | error
+  | 'lastStatus' // in_progress | completed | error
+  | 'ttlRefreshedAt'; // ms: when the request keys' expiry was last extended
 
 /** Fields of the request hash `rs:{sid}:req:<seq>`. */
 export type RequestHashField =

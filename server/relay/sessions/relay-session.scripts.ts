@@ -67,6 +67,7 @@ end
 export const OPEN = `
 local s, seqk, dead, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local now, ttl = ARGV[1], ARGV[2]
+local slack = math.floor(tonumber(ttl) * 1.25)
 if redis.call('EXISTS', dead) == 1 then return {'dead', redis.call('GET', dead)} end
 if ARGV[3] == '1' and tonumber(redis.call('HGET', s, 'inFlight') or '0') > 0 then return {'fork'} end
 local seq = redis.call('INCR', seqk)
@@ -89,10 +90,10 @@ redis.call('HINCRBY', s, 'inFlight', 1)
 local req = pre .. 'req:' .. seq
 redis.call('HSET', req, 'seq', seq, 'startedAt', now, 'model', ARGV[9], 'status', 'in_progress', 'stream', ARGV[10],
   'userAgent', ARGV[11], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0)
-redis.call('PEXPIRE', req, ttl)
+redis.call('PEXPIRE', req, slack)
 if ARGV[12] == '1' then
-  redis.call('SET', pre .. 'reqh:' .. seq, ARGV[13], 'PX', ttl)
-  redis.call('SET', pre .. 'reqb:' .. seq, ARGV[14], 'PX', ttl)
+  redis.call('SET', pre .. 'reqh:' .. seq, ARGV[13], 'PX', slack)
+  redis.call('SET', pre .. 'reqb:' .. seq, ARGV[14], 'PX', slack)
   redis.call('HSET', req, 'requestBodyTruncated', ARGV[15])
 end
 redis.call('ZADD', reqs, now, seq)
@@ -187,6 +188,7 @@ return {'ok', pid}
 export const END_SESSION = `
 local s, seqk, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, seq, ttl = ARGV[1], ARGV[2], ARGV[14]
+local slack = math.floor(tonumber(ttl) * 1.25)
 local req = pre .. 'req:' .. seq
 redis.call('HSET', req, 'endedAt', now, 'status', ARGV[3], 'statusCode', ARGV[4], 'durationMs', ARGV[5],
   'inputTokens', ARGV[8], 'outputTokens', ARGV[9], 'cacheCreationTokens', ARGV[10], 'cacheReadTokens', ARGV[11],
@@ -194,8 +196,8 @@ redis.call('HSET', req, 'endedAt', now, 'status', ARGV[3], 'statusCode', ARGV[4]
 if ARGV[6] ~= '' then redis.call('HSET', req, 'providerId', ARGV[6], 'providerName', ARGV[7]) end
 if ARGV[13] ~= '' then redis.call('HSET', req, 'error', ARGV[13]) end
 if ARGV[15] == '1' then
-  redis.call('SET', pre .. 'resh:' .. seq, ARGV[16], 'PX', ttl)
-  redis.call('SET', pre .. 'resb:' .. seq, ARGV[17], 'PX', ttl)
+  redis.call('SET', pre .. 'resh:' .. seq, ARGV[16], 'PX', slack)
+  redis.call('SET', pre .. 'resb:' .. seq, ARGV[17], 'PX', slack)
   redis.call('HSET', req, 'responseBodyTruncated', ARGV[18])
 end
 if redis.call('EXISTS', s) == 1 then
@@ -219,13 +221,18 @@ if redis.call('EXISTS', s) == 1 then
     if ARGV[3] == 'completed' then redis.call('SET', bind, ARGV[6], 'PX', ttl) end
   end
 end
--- every key of the session expires together, at lastAt + SESSION_TTL + retention
-local last = tonumber(redis.call('GET', seqk) or seq)
-for i = 1, last do
-  redis.call('PEXPIRE', pre .. 'req:' .. i, ttl)
-  if ARGV[15] == '1' then
-    for _, part in ipairs({'reqh:', 'reqb:', 'resh:', 'resb:'}) do redis.call('PEXPIRE', pre .. part .. i, ttl) end
+-- The session's own keys expire at lastAt + SESSION_TTL + retention. Its request keys are given
+-- a quarter more and are all extended at most once per quarter (O(1) per request on average),
+-- so none expires before the session and none outlives it by more than a quarter.
+if now - tonumber(redis.call('HGET', s, 'ttlRefreshedAt') or '0') > slack - tonumber(ttl) then
+  local last = tonumber(redis.call('GET', seqk) or seq)
+  for i = 1, last do
+    redis.call('PEXPIRE', pre .. 'req:' .. i, slack)
+    if ARGV[15] == '1' then
+      for _, part in ipairs({'reqh:', 'reqb:', 'resh:', 'resb:'}) do redis.call('PEXPIRE', pre .. part .. i, slack) end
+    end
   end
+  if redis.call('EXISTS', s) == 1 then redis.call('HSET', s, 'ttlRefreshedAt', now) end
 end
 for _, k in ipairs({s, seqk, bind, reqs}) do redis.call('PEXPIRE', k, ttl) end
 return 1
