@@ -16,7 +16,14 @@ function call(base: string, headers: Record<string, string>, body: string): Prom
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { hostname: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+      {
+        hostname: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', ...headers },
+      },
       (res) => {
         res.on('data', () => undefined);
         res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
@@ -56,7 +63,12 @@ describe('relay gateway vs calling the upstream directly', () => {
       const relayHeaders = (sid: string) => ({ 'x-api-key': key.secret, 'x-session-id': sid, 'anthropic-version': '2023-06-01' });
       const directHeaders = { 'x-api-key': up.apiKey, 'anthropic-version': '2023-06-01' };
       const json = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [{ role: 'user', content: 'bench' }] });
-      const sse = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 16, stream: true, messages: [{ role: 'user', content: 'bench' }] });
+      const sse = JSON.stringify({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 16,
+        stream: true,
+        messages: [{ role: 'user', content: 'bench' }],
+      });
 
       // warm-up (connections, JIT, script cache)
       for (let i = 0; i < 100; i++) {
