@@ -1,8 +1,11 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
-import { RedisServer } from '../test/support/servers';
+import { freePort, RedisServer, waitFor } from '../test/support/servers';
 import { addKey, addProvider, startRelay } from '../test/support/relay';
 
 const SEQUENTIAL = Number(process.env.BENCH_RELAY_REQUESTS ?? 1000);
@@ -46,6 +49,30 @@ async function commandCalls(r: Redis): Promise<number> {
   return total;
 }
 
+const BUILT_FAKE = resolve(__dirname, '../dist/test/fixtures/fake-anthropic.js');
+
+/** The fake provider in a process of its own when built (npm run bench builds it), so it does not share the relay's CPU. */
+async function startUpstream(): Promise<{ url: string; apiKey: string; stop(): Promise<void> }> {
+  if (!existsSync(BUILT_FAKE)) {
+    const f = await FakeAnthropic.start();
+    f.record = false;
+    return { url: f.url, apiKey: f.apiKey, stop: () => f.close() };
+  }
+  const port = await freePort();
+  const proc: ChildProcess = spawn(process.execPath, [BUILT_FAKE, String(port), 'bench-key'], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor('fake provider', async () => (await fetch(`${url}/`, { method: 'POST', body: '{}' })).status > 0, proc);
+  return {
+    url,
+    apiKey: 'bench-key',
+    stop: async () => {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 /**
  * The relay against the floor of calling the fake upstream directly, measured in the same run.
  * Prints; asserts nothing about speed.
@@ -53,8 +80,7 @@ async function commandCalls(r: Redis): Promise<number> {
 describe('relay gateway vs calling the upstream directly', () => {
   it(`measures ${SEQUENTIAL} sequential requests and ${STREAMS} concurrent streams`, async () => {
     const redisServer = await RedisServer.start();
-    const up = await FakeAnthropic.start();
-    up.record = false;
+    const up = await startUpstream();
     const f = await startRelay({ REDIS_URL: redisServer.url, LOG_LEVEL: 'error' });
     const counter = new Redis(redisServer.url);
     try {
@@ -120,7 +146,7 @@ describe('relay gateway vs calling the upstream directly', () => {
     } finally {
       counter.disconnect();
       await f.close();
-      await up.close();
+      await up.stop();
       await redisServer.stop();
       agent.destroy();
     }

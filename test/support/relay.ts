@@ -72,7 +72,7 @@ export async function startRelay(env: Record<string, string> = {}): Promise<Rela
 
 export async function addProvider(
   admin: Client,
-  fake: FakeAnthropic,
+  fake: Pick<FakeAnthropic, 'url' | 'apiKey'>,
   opts: { name: string; priority?: number; weight?: number; models?: string[]; maxSessions?: number; enabled?: boolean },
 ): Promise<number> {
   const res = await admin.post('/api/relay/providers', { baseUrl: fake.url, apiKey: fake.apiKey, ...opts });
