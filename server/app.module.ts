@@ -13,6 +13,7 @@ import { AppConfig } from './config/config';
 import { TenantsModule } from './tenants/tenants.module';
 import { DbSessionsModule } from './db-sessions/db-sessions.module';
 import { HealthController } from './health/health.controller';
+import { RelaySessionsModule } from './relay/sessions/relay-sessions.module';
 
 /** Providers every feature may inject: config, the metadata database, Redis, audit. */
 @Module({})
@@ -48,6 +49,7 @@ export class AppModule {
         AuditModule,
         TenantsModule,
         DbSessionsModule,
+        RelaySessionsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -108,6 +108,14 @@ const EXPECTED: Record<string, Expectation> = {
     body: {},
   },
   'DELETE /api/tenants/:id/sessions/:sessionId/trace': { allowed: OPERATORS, path: '/api/tenants/{tenantA}/sessions/999999999/trace' },
+
+  // relay sessions: open to every signed-in user, who sees and terminates only their own
+  'GET /api/relay/sessions': { allowed: SIGNED_IN },
+  'POST /api/relay/sessions/terminate': { allowed: SIGNED_IN, body: {} },
+  'GET /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
+  'GET /api/relay/sessions/:id/requests': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests' },
+  'GET /api/relay/sessions/:id/requests/:seq': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests/1' },
+  'DELETE /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
 };
 
 describe('permission matrix: every route × every persona', () => {

@@ -237,6 +237,138 @@ export interface PrivilegesDto {
   grants: string[];
 }
 
+export interface RelayProviderRefDto {
+  id: number;
+  name: string;
+}
+
+export interface RelayRequestDetailDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+  messagesStored: boolean;
+  /** one "name: value" per line, secrets masked */
+  requestHeaders: string | null;
+  requestBody: string | null;
+  responseHeaders: string | null;
+  /** JSON text; for a stream the raw SSE text */
+  responseBody: string | null;
+  truncated: RelayTruncatedDto;
+}
+
+export interface RelayRequestDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+}
+
+export interface RelayRequestPageDto {
+  items: RelayRequestDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelaySessionDetailDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+  /** where the session id came from */
+  idSource: string;
+  providers: RelayProviderRefDto[];
+  models: string[];
+  /** STORE_SESSION_MESSAGES: whether headers and bodies are kept */
+  messagesStored: boolean;
+}
+
+export interface RelaySessionDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+}
+
+export interface RelaySessionPageDto {
+  items: RelaySessionDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayTruncatedDto {
+  requestBody: boolean;
+  responseBody: boolean;
+}
+
 export interface RoleDto {
   id: number;
   name: string;
@@ -347,6 +479,28 @@ export interface TenantPageDto {
 export interface TenantSavedDto {
   tenant: TenantDto;
   test: TestResultDto;
+}
+
+export interface TerminateItemDto {
+  id: string;
+  outcome: "terminated" | "unauthorized" | "missing" | "failed";
+  message?: string;
+}
+
+export interface TerminateResultDto {
+  terminated: number;
+  /** skipped: not the caller’s session */
+  unauthorized: number;
+  /** skipped: expired or unknown */
+  missing: number;
+  /** e.g. Redis unavailable */
+  failed: number;
+  results: TerminateItemDto[];
+}
+
+export interface TerminateSessionsDto {
+  /** at most 200 distinct ids; duplicates are folded */
+  ids: string[];
 }
 
 export interface TestErrorDto {
