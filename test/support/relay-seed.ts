@@ -13,7 +13,7 @@ export interface SeedSession {
   model?: string;
   /** ms of the last request; default now */
   lastAt?: number;
-  /** number of requests to write (each with a request hash); default 1 */
+  /** number of requests to write (each with a request hash); default 1; 0 writes the session hash and indexes only */
   requests?: number;
   inFlight?: number;
   /** write headers and bodies of each request */
@@ -41,7 +41,7 @@ export async function seedRelaySessions(
     for (const s of sessions.slice(start, start + chunk)) {
       const lastAt = s.lastAt ?? now;
       const n = s.requests ?? 1;
-      const firstAt = lastAt - (n - 1) * 1000;
+      const firstAt = lastAt - Math.max(0, n - 1) * 1000;
       const model = s.model ?? 'claude-sonnet-4-5';
       const provider = { id: s.providerId ?? 1, name: s.providerName ?? 'fake-upstream' };
       p.hset(k.session(s.id), {
@@ -68,7 +68,7 @@ export async function seedRelaySessions(
         lastStatus: (s.inFlight ?? 0) > 0 ? 'in_progress' : 'completed',
       });
       p.expire(k.session(s.id), ttl);
-      p.set(k.seq(s.id), n, 'EX', ttl);
+      if (n > 0) p.set(k.seq(s.id), n, 'EX', ttl);
       for (let seq = 1; seq <= n; seq++) {
         const startedAt = firstAt + (seq - 1) * 1000;
         const inProgress = seq === n && (s.inFlight ?? 0) > 0;
@@ -115,7 +115,7 @@ export async function seedRelaySessions(
           p.set(k.responseBody(s.id, seq), JSON.stringify(response), 'EX', ttl);
         }
       }
-      p.expire(k.requests(s.id), ttl);
+      if (n > 0) p.expire(k.requests(s.id), ttl);
       p.zadd(k.all(), lastAt, s.id);
       p.zadd(k.active(), lastAt, s.id);
       p.zadd(k.byUser(s.userId), lastAt, s.id);
