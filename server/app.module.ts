@@ -13,6 +13,7 @@ import { AppConfig } from './config/config';
 import { TenantsModule } from './tenants/tenants.module';
 import { DbSessionsModule } from './db-sessions/db-sessions.module';
 import { HealthController } from './health/health.controller';
+import { RelayModule } from './relay/relay.module';
 import { RelaySessionsModule } from './relay/sessions/relay-sessions.module';
 
 /** Providers every feature may inject: config, the metadata database, Redis, audit. */
@@ -49,6 +50,7 @@ export class AppModule {
         AuditModule,
         TenantsModule,
         DbSessionsModule,
+        RelayModule,
         RelaySessionsModule,
       ],
       controllers: [HealthController],

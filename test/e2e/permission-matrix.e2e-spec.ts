@@ -116,6 +116,21 @@ const EXPECTED: Record<string, Expectation> = {
   'GET /api/relay/sessions/:id/requests': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests' },
   'GET /api/relay/sessions/:id/requests/:seq': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests/1' },
   'DELETE /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
+
+  // relay keys: every signed-in user (their own); providers: the relay.sessions menu
+  'GET /api/relay/keys': { allowed: SIGNED_IN },
+  'POST /api/relay/keys': { allowed: SIGNED_IN, body: {} },
+  'GET /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999' },
+  'PATCH /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999', body: { enabled: 'maybe' } },
+  'DELETE /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999' },
+  'GET /api/relay/providers': { allowed: ADMIN },
+  'POST /api/relay/providers': { allowed: ADMIN, body: {} },
+  'GET /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999' },
+  'PATCH /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999', body: { weight: 0 } },
+  'DELETE /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999' },
+  // the relay itself takes relay keys, never the console cookie: 401 for everyone here
+  'POST /api/v1/messages': { allowed: [], path: '/v1/messages' },
+  'POST /api/v1/messages/count_tokens': { allowed: [], path: '/v1/messages/count_tokens' },
 };
 
 describe('permission matrix: every route × every persona', () => {

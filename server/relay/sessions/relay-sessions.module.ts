@@ -1,22 +1,26 @@
 import { Module } from '@nestjs/common';
-import { RedisService } from '../../common/redis.service';
 import { AppConfig } from '../../config/config';
-import { relayKeys } from './relay-session.keys';
+import { RelayModule } from '../relay.module';
+import { RelayRedis } from './relay-redis';
 import { RelaySessionReader } from './relay-session.reader';
-import { RelaySessionTerminator } from './relay-session.terminator';
 import { RelaySessionsController } from './relay-sessions.controller';
 import { RelaySessionsService } from './relay-sessions.service';
 
-/** The relay sessions admin API: lists, details, messages and termination. */
+/**
+ * The relay sessions admin API: lists, details, messages and termination. It reads the layout the
+ * gateway writes, through the relay's Redis (a Redis Cluster when configured), and terminates with
+ * the relay's own terminator.
+ */
 @Module({
+  imports: [RelayModule],
   controllers: [RelaySessionsController],
   providers: [
     {
       provide: RelaySessionReader,
-      inject: [RedisService, AppConfig],
-      useFactory: (redis: RedisService, config: AppConfig) =>
+      inject: [RelayRedis, AppConfig],
+      useFactory: (redis: RelayRedis, config: AppConfig) =>
         new RelaySessionReader(redis.client, {
-          keys: relayKeys(config.redisPrefix),
+          keys: redis.keys,
           ttlMs: config.sessionTtlSeconds * 1000,
           retentionMs: config.sessionInactiveRetentionSeconds * 1000,
           currency: config.relayCurrency,
@@ -24,7 +28,6 @@ import { RelaySessionsService } from './relay-sessions.service';
           messageMaxBytes: config.sessionMessageMaxBytes,
         }),
     },
-    RelaySessionTerminator,
     RelaySessionsService,
   ],
 })

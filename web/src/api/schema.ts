@@ -108,6 +108,26 @@ export interface CreateGrantDto {
   level: "read_only" | "operate";
 }
 
+export interface CreateRelayKeyDto {
+  name: string;
+  /** owner; administrators only (default: the caller) */
+  userId?: number;
+  /** ISO-8601 time after which the key stops working */
+  expiresAt?: string;
+}
+
+export interface CreateRelayProviderDto {
+  name: string;
+  baseUrl: string;
+  /** sent upstream as x-api-key; never returned */
+  apiKey: string;
+  priority?: number;
+  weight?: number;
+  models?: string[];
+  maxSessions?: number;
+  enabled?: boolean;
+}
+
 export interface CreateRoleDto {
   name: string;
   description?: string;
@@ -165,6 +185,7 @@ export interface HealthDto {
   status: "ok" | "degraded";
   db: ComponentHealth;
   redis: ComponentHealth;
+  relay: RelayHealth;
 }
 
 export interface InitialPasswordDto {
@@ -235,6 +256,69 @@ export interface PrivilegesDto {
   process: boolean;
   kill: boolean;
   grants: string[];
+}
+
+export interface RelayHealth {
+  /** the relay's Redis (a cluster when REDIS_CLUSTER_NODES is set) */
+  redis: "ok" | "down";
+  cluster: boolean;
+  /** guarantees suspended while Redis is down; the relay keeps forwarding */
+  suspended: string[];
+  /** requests forwarded without tracking since start-up */
+  untrackedRequests: number;
+}
+
+export interface RelayKeyCreatedDto {
+  id: number;
+  name: string;
+  prefix: string;
+  /** shown once; only a hash is stored */
+  secret: string;
+  key: RelayKeyDto;
+}
+
+export interface RelayKeyDto {
+  id: number;
+  name: string;
+  /** first characters of the secret */
+  prefix: string;
+  userId: number;
+  userName: string;
+  enabled: boolean;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface RelayKeyPageDto {
+  items: RelayKeyDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayProviderDto {
+  id: number;
+  name: string;
+  baseUrl: string;
+  hasApiKey: boolean;
+  priority: number;
+  weight: number;
+  /** empty: every model */
+  models: string[];
+  /** distinct active sessions; 0 = unlimited */
+  maxSessions: number;
+  enabled: boolean;
+  circuit: "closed" | "open" | "half_open";
+  /** active sessions bound to the provider now; -1 when Redis is unavailable */
+  activeSessions: number;
+}
+
+export interface RelayProviderListDto {
+  items: RelayProviderDto[];
+  total: number;
+  page: number;
+  pageSize: number;
 }
 
 export interface RelayProviderRefDto {
@@ -541,6 +625,23 @@ export interface UpdateClusterDto {
   sysUser?: string | null;
   /** omit to keep the stored password; null or empty to clear it */
   sysPassword?: string | null;
+}
+
+export interface UpdateRelayKeyDto {
+  enabled?: boolean;
+  name?: string;
+}
+
+export interface UpdateRelayProviderDto {
+  name?: string;
+  baseUrl?: string;
+  /** replaces the stored key */
+  apiKey?: string;
+  priority?: number;
+  weight?: number;
+  models?: string[];
+  maxSessions?: number;
+  enabled?: boolean;
 }
 
 export interface UpdateRoleDto {

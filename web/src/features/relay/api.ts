@@ -1,14 +1,5 @@
 import { api } from '@/api/http';
 import type {
-  RelayRequestDetailDto,
-  RelayRequestDto,
-  RelayRequestPageDto,
-  RelaySessionDetailDto,
-  RelaySessionDto,
-  RelaySessionPageDto,
-  TerminateResultDto,
-} from '@/api/schema';
-import type {
   CreateRelayKeyDto,
   CreateRelayProviderDto,
   RelayKeyCreatedDto,
@@ -16,9 +7,16 @@ import type {
   RelayKeyPageDto,
   RelayProviderDto,
   RelayProviderListDto,
+  RelayRequestDetailDto,
+  RelayRequestDto,
+  RelayRequestPageDto,
+  RelaySessionDetailDto,
+  RelaySessionDto,
+  RelaySessionPageDto,
+  TerminateResultDto,
   UpdateRelayKeyDto,
   UpdateRelayProviderDto,
-} from './relay-admin.types';
+} from '@/api/schema';
 
 export type {
   RelayRequestDetailDto,
