@@ -251,6 +251,28 @@ describe('relay sessions console (Chromium)', () => {
     await page.locator('[data-test=relay-collapse]').click();
   });
 
+  it('draws a response body of several MiB a screenful at a time', async () => {
+    const items = Array.from({ length: 120_000 }, (_, i) => ({ i, text: `line ${i} of a large answer` }));
+    const big = JSON.stringify({ id: 'msg_big', type: 'message', content: [{ type: 'text', text: 'big' }], items });
+    expect(big.length).toBeGreaterThan(4 * 1024 * 1024);
+    await redis.set(relayKeys(prefix).responseBody(DETAIL, 4), big);
+    await page.goto(`${t.url}/dashboard/sessions/${DETAIL}/messages?seq=4`);
+    await page.locator('[data-test=relay-tabs] .el-tabs__item').nth(3).click();
+    const tab = page.locator('[data-test=relay-tab-responseBody]');
+    await expectContains(tab, '"text": "line 0 of a large answer"');
+    const lines = Number((await tab.locator('.meta').innerText()).replace(/\D/g, ''));
+    expect(lines).toBeGreaterThan(480_000);
+    // only the lines in view are in the page
+    expect((await tab.locator('pre').innerText()).length).toBeLessThan(20_000);
+    await tab.locator('[data-test=virtual-text]').evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+    await expectContains(tab, 'of a large answer');
+    expect(await tab.locator('pre').innerText()).not.toContain('"line 0 of');
+    // the page still answers: another request opens
+    await page.locator('[data-test=relay-request-item][data-seq="3"]').click();
+    await page.waitForURL(/seq=3/);
+    await expectContains(page.locator('[data-test=relay-tab-responseBody]'), '"stop_reason": "end_turn"');
+  });
+
   it('says when a seq is not valid and when a session has expired or does not exist', async () => {
     await page.goto(`${t.url}/dashboard/sessions/${DETAIL}/messages?seq=999`);
     await page.locator('[data-test=relay-seq-warning]').waitFor();
