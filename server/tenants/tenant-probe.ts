@@ -3,7 +3,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { withTimeout } from '../common/redis.service';
-import { Capabilities, capabilitiesOf, detectDialect, Dialect } from './dialect';
+import { Capabilities, capabilitiesOf, detectDialect, Dialect, versionNamesProduct } from './dialect';
 import { tenantError } from './tenant-errors';
 
 export interface ProbeTarget {
@@ -96,9 +96,11 @@ export class TenantProbe {
           const version = await firstValue(conn, 'SELECT VERSION()', timeout);
           const latencyMs = Math.round(performance.now() - started);
           if (version === null) throw new AppError('TENANT_NOT_MYSQL', `${where} answered but not like a MySQL-compatible server`);
-          // OceanBase has ob_version(); a fixture schema may provide it as oceanbase.ob_version().
-          const obVersion =
-            (await firstValue(conn, 'SELECT ob_version()', timeout)) ?? (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout));
+          // VERSION() names OceanBase, MariaDB and TiDB. Only when it does not settle the product is
+          // ob_version() asked (a fixture schema may provide it as oceanbase.ob_version()).
+          const obVersion = versionNamesProduct(version)
+            ? null
+            : ((await firstValue(conn, 'SELECT ob_version()', timeout)) ?? (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout)));
           const detected = detectDialect(version, obVersion);
           const ps = (await firstValue(conn, 'SELECT @@performance_schema', timeout)) === '1';
           const capabilities = capabilitiesOf(detected, ps);

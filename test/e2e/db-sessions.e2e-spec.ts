@@ -9,6 +9,7 @@ const VICTIM_PW = 'victim-pw-1';
 const NOADMIN = 'so_e2e_noadmin';
 const COUNTER = 'so_e2e_counter';
 const VDB = 'so_e2e_victim_db';
+const OB_VERSION = '5.7.25-OceanBase_CE-v4.2.1.2';
 
 interface Row {
   id: string;
@@ -56,6 +57,15 @@ describe('tenant sessions on a real MariaDB tenant', () => {
   const list = async (query = ''): Promise<{ items: Row[]; total: number }> =>
     (await admin.get(`/api/tenants/${tenantId}/sessions?pageSize=10000${query}`).expect(200)).body;
   const find = async (c: Connection): Promise<Row | undefined> => (await list()).items.find((r) => r.id === String(c.threadId));
+  /** Polls the list until the connection's row satisfies `ok`; returns that row. */
+  const waitForRow = async (c: Connection, ok: (r: Row) => boolean): Promise<Row> => {
+    let seen: Row | undefined;
+    await waitFor(`session ${c.threadId} to reach the expected state`, async () => {
+      seen = (await list(`&sessionId=${c.threadId}`)).items[0];
+      return seen !== undefined && ok(seen);
+    });
+    return seen!;
+  };
 
   beforeAll(async () => {
     await asRoot([
@@ -153,7 +163,8 @@ describe('tenant sessions on a real MariaDB tenant', () => {
   });
 
   it('refuses malformed ids, an empty batch and an oversized batch', async () => {
-    for (const ids of [['abc'], ['-1'], ['9223372036854775808'], [], Array.from({ length: 501 }, (_, i) => String(i + 1))]) {
+    const tooBigForJson = [2 ** 53 + 2];
+    for (const ids of [['abc'], ['-1'], ['9223372036854775808'], [-1], [1.5], tooBigForJson, [true], [], Array.from({ length: 501 }, (_, i) => String(i + 1))]) {
       const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids, scope: 'session' }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
@@ -190,9 +201,9 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     expect(rows).toEqual([{ one: 1 }]);
   });
 
-  it('KILL closes the connection; killing it again is not_found', async () => {
+  it('KILL closes the connection (id sent as a JSON number, answered as a string); killing it again is not_found', async () => {
     const id = String(idle.threadId);
-    const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [id], scope: 'session' }).expect(200);
+    const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [idle.threadId], scope: 'session' }).expect(200);
     expect(res.body.results).toEqual([{ id, outcome: 'killed' }]);
     await expect(idle.query('SELECT 1')).rejects.toThrow();
     const again = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [id], scope: 'session' }).expect(200);
@@ -233,8 +244,10 @@ describe('tenant sessions on a real MariaDB tenant', () => {
       const sql = `SELECT SLEEP(20), '${'x'.repeat(1024 * 1024)}' AS pad`;
       const q = c.query(sql).catch((e: unknown) => e);
       const id = String(c.threadId);
-      await waitFor('the big statement to show', async () => (await find(c))?.active === true);
-      const row = (await list(`&sessionId=${id}`)).items[0]!;
+      // The server marks a connection busy (COMMAND 'Query') a moment before it publishes the
+      // statement text in INFO, and a list read in that moment is reused for SESSION_LIST_CACHE_MS:
+      // wait until a list shows the statement, not merely the busy connection.
+      const row = await waitForRow(c, (r) => (r.sql ?? '').startsWith('SELECT SLEEP(20)'));
       expect(row.sqlTruncated).toBe(true);
       expect(row.sql).toBe(sql.slice(0, 512));
       const detail = (await admin.get(`/api/tenants/${tenantId}/sessions/${id}`).expect(200)).body;
@@ -253,7 +266,7 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     try {
       const q = c.query("SELECT SLEEP(20), '😀 ünïcødé', X'00FF10' AS bin").catch((e: unknown) => e);
       const id = String(c.threadId);
-      await waitFor('the statement to show', async () => (await find(c))?.active === true);
+      await waitForRow(c, (r) => (r.sql ?? '').startsWith('SELECT SLEEP(20)'));
       const detail = (await admin.get(`/api/tenants/${tenantId}/sessions/${id}`).expect(200)).body;
       // information_schema stores INFO as utf8mb3: 4-byte characters may come back as '?'
       expect(detail.sql).toMatch(/^SELECT SLEEP\(20\), '(😀|\?+) ünïcødé', X'00FF10' AS bin$/);
@@ -337,7 +350,9 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
   let obVictim: Connection;
 
   beforeAll(async () => {
-    ob = await MariaDbServer.start();
+    // A server that introduces itself as OceanBase does, with the fixture but no ob_version():
+    // detection must come from VERSION() alone.
+    ob = await MariaDbServer.start([`--version=${OB_VERSION}`]);
     const root = await createConnection({
       host: '127.0.0.1',
       port: ob.port,
@@ -346,6 +361,9 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
       multipleStatements: false,
     });
     await installOceanBaseFixture(root);
+    await root.query('DROP FUNCTION oceanbase.ob_version');
+    const [[version]] = (await root.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
+    expect(version!.v).toBe(OB_VERSION);
     await root.end();
     t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '0' });
     admin = await login(t.url, 'admin', ADMIN_PASSWORD);
@@ -363,7 +381,8 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
     obTenant = created.body.tenant.id;
     expect(created.body.tenant).toMatchObject({
       dialect: 'oceanbase',
-      capabilities: { processlistSource: 'oceanbase.GV$OB_PROCESSLIST', fullLinkTrace: true },
+      version: '4.2.1.2',
+      capabilities: { processlistSource: 'oceanbase.GV$OB_PROCESSLIST', nativeSqlId: true, fullLinkTrace: true, killViaServer: true },
     });
     liveTenant = (
       await admin
