@@ -145,7 +145,12 @@ export class SeenSessionDto {
 export class KillDto {
   @ApiProperty({
     type: 'array',
-    items: { oneOf: [{ type: 'string', pattern: '^\\d{1,19}$' }, { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER }] },
+    items: {
+      oneOf: [
+        { type: 'string', pattern: '^\\d{1,19}$' },
+        { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      ],
+    },
     maxItems: MAX_KILL_BATCH,
     minItems: 1,
     description: 'session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings',

@@ -26,8 +26,7 @@ import type {
 import type { KillScope, SessionRow } from './dialects';
 import { adapterOf, SessionSnapshots } from './session-snapshots';
 
-/** SQL in lists is a preview; the detail returns the whole statement. */
-export const SQL_PREVIEW_CHARS = 512;
+export { preview, SQL_PREVIEW_CHARS } from './session-snapshots';
 const KILL_CONCURRENCY = 4;
 /** information_schema.PROCESSLIST cuts INFO at this many characters */
 const VIEW_INFO_LIMIT = 65535;
@@ -76,14 +75,6 @@ export function sortRows<T extends Row>(rows: T[], sort = 'time:desc'): T[] {
   return [...rows].sort((a, b) => sign * cmp(a, b) || compareIds(a.id, b.id));
 }
 
-export function preview(sql: string | null): { sql: string | null; sqlTruncated: boolean } {
-  if (sql === null) return { sql, sqlTruncated: false };
-  const chars = Array.from(sql.length > SQL_PREVIEW_CHARS * 2 ? sql.slice(0, SQL_PREVIEW_CHARS * 2) : sql);
-  return chars.length > SQL_PREVIEW_CHARS || sql.length > SQL_PREVIEW_CHARS * 2
-    ? { sql: chars.slice(0, SQL_PREVIEW_CHARS).join(''), sqlTruncated: true }
-    : { sql, sqlTruncated: false };
-}
-
 /** host part of "host:port" (IPv6 in brackets or bare) */
 export function hostOf(source: string): string {
   const m = /^\[(.*)\](?::\d+)?$/.exec(source) ?? /^(.*?)(?::\d+)?$/.exec(source);
@@ -128,17 +119,18 @@ export class DbSessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  private toDto(r: Row): SessionRowDto {
-    return { ...r, ...preview(r.sql), console: this.pools.ownConnectionIds(r.tenantId).has(r.id) };
+  /** A snapshot row (SQL already cut to the preview) as the API answers it. */
+  private toDto(r: Row, own: ReadonlySet<string> | undefined): SessionRowDto {
+    return { ...r, console: own?.has(r.id) ?? false };
   }
 
   async list(tenantId: number, q: SessionListQuery): Promise<SessionPageDto> {
     const t = await this.tenants.find(tenantId);
-    const snap = await this.snapshots.get(t);
+    const [snap, own] = await Promise.all([this.snapshots.get(t), this.pools.ownConnectionIds(t)]);
     const rows = sortRows(filterRows(snap.rows, q), q.sort);
     const start = (q.page - 1) * q.pageSize;
     return {
-      items: rows.slice(start, start + q.pageSize).map((r) => this.toDto(r)),
+      items: rows.slice(start, start + q.pageSize).map((r) => this.toDto(r, own)),
       total: rows.length,
       page: q.page,
       pageSize: q.pageSize,
@@ -156,6 +148,12 @@ export class DbSessionsService {
     const settled = await Promise.allSettled(
       wanted.map((t) => withTimeout(this.snapshots.get(t), budget, `${describeTenant(t)} did not answer`)),
     );
+    const own = new Map<number, ReadonlySet<string>>();
+    await Promise.all(
+      wanted.map(async (t, i) => {
+        if (settled[i]!.status === 'fulfilled') own.set(t.id, await this.pools.ownConnectionIds(t));
+      }),
+    );
     const rows: Row[] = [];
     const errors: ClusterSessionPageDto['errors'] = [];
     let fetchedAt = new Date(0);
@@ -172,7 +170,7 @@ export class DbSessionsService {
     const sorted = sortRows(filterRows(rows, q), q.sort);
     const start = (q.page - 1) * q.pageSize;
     return {
-      items: sorted.slice(start, start + q.pageSize).map((r) => this.toDto(r)),
+      items: sorted.slice(start, start + q.pageSize).map((r) => this.toDto(r, own.get(r.tenantId))),
       total: sorted.length,
       page: q.page,
       pageSize: q.pageSize,
@@ -202,7 +200,7 @@ export class DbSessionsService {
       const match = full.find((r) => String(r.Id) === id);
       if (match && typeof match.Info === 'string') row.sql = match.Info;
     }
-    return { ...row, console: this.pools.ownConnectionIds(t.id).has(id) };
+    return { ...row, console: (await this.pools.ownConnectionIds(t)).has(id) };
   }
 
   async kill(tenantId: number, dto: KillDto, p: Principal, ip: string): Promise<KillResultDto[]> {
@@ -217,7 +215,7 @@ export class DbSessionsService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(KILL_CONCURRENCY, ids.length) }, worker));
-    this.snapshots.invalidate(t.id);
+    await this.snapshots.invalidate(t.id);
     return results;
   }
 
@@ -231,7 +229,7 @@ export class DbSessionsService {
   ): Promise<KillResultDto> {
     let row: SessionRow | null = null;
     const result = await (async (): Promise<KillResultDto> => {
-      if (this.pools.ownConnectionIds(t.id).has(id)) {
+      if ((await this.pools.ownConnectionIds(t)).has(id)) {
         return { id, outcome: 'refused', code: 'OWN_CONNECTION', message: "This is one of the console's own connections" };
       }
       try {
@@ -242,7 +240,8 @@ export class DbSessionsService {
       }
       if (!row) return { id, outcome: 'not_found', code: 'SESSION_NOT_FOUND', message: 'The session has already ended' };
       if (row.system) return { id, outcome: 'refused', code: 'SYSTEM_THREAD', message: `Session ${id} is a system or replication thread` };
-      if (this.pools.ownConnectionIds(t.id).has(id)) {
+      // the read above may have opened a pool connection that now holds this id
+      if ((await this.pools.ownConnectionIds(t)).has(id)) {
         return { id, outcome: 'refused', code: 'OWN_CONNECTION', message: "This is one of the console's own connections" };
       }
       if (seen && (seen.user !== row.user || hostOf(seen.source) !== hostOf(row.source) || seen.source !== row.source)) {
@@ -360,7 +359,7 @@ export class DbSessionsService {
       throw e;
     }
     await this.audit.record({ actor: p, ip, action, result: 'ok', clusterId: t.clusterId, tenantId: t.id, sessionId: id, target });
-    this.snapshots.invalidate(t.id);
+    await this.snapshots.invalidate(t.id);
     const after = await this.readOne(t, id);
     return after
       ? traceState(after)

@@ -100,7 +100,8 @@ export class TenantProbe {
           // ob_version() asked (a fixture schema may provide it as oceanbase.ob_version()).
           const obVersion = versionNamesProduct(version)
             ? null
-            : ((await firstValue(conn, 'SELECT ob_version()', timeout)) ?? (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout)));
+            : ((await firstValue(conn, 'SELECT ob_version()', timeout)) ??
+              (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout)));
           const detected = detectDialect(version, obVersion);
           const ps = (await firstValue(conn, 'SELECT @@performance_schema', timeout)) === '1';
           const capabilities = capabilitiesOf(detected, ps);

@@ -3,6 +3,7 @@ import { ClustersController } from './clusters.controller';
 import { ClustersService } from './clusters.service';
 import { CredentialVault } from './credential-vault';
 import { TenantHealthMonitor } from './tenant-health.monitor';
+import { OwnConnections } from './own-connections';
 import { TenantPools } from './tenant-pools';
 import { TenantProbe } from './tenant-probe';
 import { TenantsController } from './tenants.controller';
@@ -10,7 +11,7 @@ import { TenantsService } from './tenants.service';
 
 @Module({
   controllers: [ClustersController, TenantsController],
-  providers: [ClustersService, TenantsService, CredentialVault, TenantPools, TenantProbe, TenantHealthMonitor],
+  providers: [ClustersService, TenantsService, CredentialVault, OwnConnections, TenantPools, TenantProbe, TenantHealthMonitor],
   exports: [TenantsService, TenantPools, CredentialVault],
 })
 export class TenantsModule {}
