@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import type { Connection, PoolConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
 import { levelOn } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
@@ -111,7 +112,8 @@ export class DbSessionsService {
   private readonly logger = new Logger('db-sessions');
 
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusterRepo: Repository<Cluster>,
     private readonly tenants: TenantsService,
     private readonly pools: TenantPools,
     private readonly snapshots: SessionSnapshots,
@@ -140,7 +142,7 @@ export class DbSessionsService {
 
   /** Every readable tenant of the cluster, concurrently, each under its own time budget. */
   async listCluster(clusterId: number, q: SessionListQuery, p: Principal): Promise<ClusterSessionPageDto> {
-    const tenants = (await this.ds.getRepository(Tenant).find({ where: { clusterId }, order: { name: 'ASC' } })).filter(
+    const tenants = (await this.tenantRepo.find({ where: { clusterId }, order: { name: 'ASC' } })).filter(
       (t) => levelOn(p, t.clusterId, t.id) !== null,
     );
     const wanted = q.tenantId === undefined ? tenants : tenants.filter((t) => t.id === q.tenantId);
@@ -368,7 +370,7 @@ export class DbSessionsService {
 
   /** Cluster name for messages. */
   async clusterName(id: number): Promise<string> {
-    return (await this.ds.getRepository(Cluster).findOneBy({ id }))?.name ?? String(id);
+    return (await this.clusterRepo.findOneBy({ id }))?.name ?? String(id);
   }
 }
 
