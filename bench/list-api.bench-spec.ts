@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
+import { SessionListQuery } from '../server/db-sessions/db-sessions.dto';
+import { DbSessionsService } from '../server/db-sessions/db-sessions.service';
 import { adapterFor } from '../server/db-sessions/dialects';
 import { mapSnapshotRows } from '../server/db-sessions/session-snapshots';
 import { capabilitiesOf, detectDialect } from '../server/tenants/dialect';
@@ -107,6 +109,9 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
       const apiCached: number[] = [];
       const mapping: number[] = [];
       const noop: number[] = [];
+      const service: number[] = [];
+      const svc = app.app.get(DbSessionsService);
+      const query = Object.assign(new SessionListQuery(), { page: 1, pageSize: 50, sort: 'time:desc' });
       let rows = 0;
       for (let i = 0; i < ROUNDS; i++) {
         for (const [name, sql] of Object.entries(CANDIDATES)) {
@@ -120,6 +125,7 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
         api.push(await time(() => agents[0]!.get(`/api/tenants/${tenantIds[0]}/sessions?pageSize=50&sort=time:desc`).expect(200)));
         apiCached.push(await time(() => agents[1]!.get(`/api/tenants/${tenantIds[1]}/sessions?pageSize=50&sort=time:desc`).expect(200)));
         noop.push(await time(() => agents[0]!.get('/api/auth/me').expect(200)));
+        service.push(await time(() => svc.list(tenantIds[0]!, query)));
         const [raw] = await direct.query(adapter.listSql(caps));
         const [trx] = await direct.query(adapter.transactionsSql(caps) ?? 'SELECT 1 AS id');
         mapping.push(
@@ -147,6 +153,7 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
           `  list API, no reuse (SESSION_LIST_CACHE_MS=0): median ${a.toFixed(1)} ms  ratio ${(a / f).toFixed(2)}x floor (goal <= 1.5x)`,
           `  authenticated no-op (/api/auth/me), the part of every request that is not the list: median ${median(noop).toFixed(1)} ms`,
           `  list API, no reuse, less the authenticated no-op: ${(a - median(noop)).toFixed(1)} ms  ratio ${((a - median(noop)) / f).toFixed(2)}x floor`,
+          `  list service alone (no HTTP, no sign-in check), no reuse: median ${median(service).toFixed(1)} ms  ratio ${(median(service) / f).toFixed(2)}x floor`,
           `  list API, default 1 s reuse:                  median ${c.toFixed(1)} ms  ratio ${(c / f).toFixed(2)}x floor`,
           '',
         ].join('\n'),
