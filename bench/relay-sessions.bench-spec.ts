@@ -1,10 +1,11 @@
 import Redis from 'ioredis';
 import { relayKeys } from '../server/relay/sessions/relay-session.keys';
+import { RelaySessionReader } from '../server/relay/sessions/relay-session.reader';
 import { ADMIN_PASSWORD, login, startTestApp } from '../test/support/app';
 import { seedRelaySessions, SeedSession } from '../test/support/relay-seed';
 import { STACK } from '../test/support/stack';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 100);
 const SCAN_ROUNDS = Number(process.env.BENCH_SCAN_ROUNDS ?? 5);
 const SMALL = 1_000;
 const LARGE = Number(process.env.BENCH_RELAY_SESSIONS ?? 100_000);
@@ -62,7 +63,15 @@ describe('relay sessions list API vs a keyspace scan', () => {
       const admin = await login(app.url, 'admin', ADMIN_PASSWORD);
       const prefix = app.config.redisPrefix;
       const now = Date.now();
-      const results: { n: number; api: number; apiDeep: number; scan: number }[] = [];
+      const reader = new RelaySessionReader(redis, {
+        keys: relayKeys(prefix),
+        ttlMs: 86_400_000,
+        retentionMs: 0,
+        currency: 'USD',
+        messagesStored: false,
+        messageMaxBytes: 1 << 20,
+      });
+      const results: { n: number; api: number; apiDeep: number; noop: number; store: number; scan: number }[] = [];
       let seeded = 0;
       for (const n of [SMALL, LARGE]) {
         await seedRelaySessions(redis, prefix, sessions(seeded, n, now), { ttlSeconds: 3600, chunk: 2000 });
@@ -71,9 +80,13 @@ describe('relay sessions list API vs a keyspace scan', () => {
         expect(total).toBe(n);
         const api: number[] = [];
         const apiDeep: number[] = [];
+        const noop: number[] = [];
+        const store: number[] = [];
         for (let i = 0; i < ROUNDS; i++) {
           api.push(await time(() => admin.get('/api/relay/sessions?state=active&page=1').expect(200)));
           apiDeep.push(await time(() => admin.get('/api/relay/sessions?state=active&page=10').expect(200)));
+          noop.push(await time(() => admin.get('/api/auth/me').expect(200)));
+          store.push(await time(() => reader.list({ kind: 'all' }, 'active', 1, 20)));
         }
         const scan: number[] = [];
         for (let i = 0; i < SCAN_ROUNDS; i++) {
@@ -83,7 +96,7 @@ describe('relay sessions list API vs a keyspace scan', () => {
             }),
           );
         }
-        results.push({ n, api: median(api), apiDeep: median(apiDeep), scan: median(scan) });
+        results.push({ n, api: median(api), apiDeep: median(apiDeep), noop: median(noop), store: median(store), scan: median(scan) });
       }
       const [s, l] = results as [(typeof results)[0], (typeof results)[0]];
       process.stdout.write(
@@ -92,9 +105,11 @@ describe('relay sessions list API vs a keyspace scan', () => {
           ...results.map(
             (r) =>
               `  ${String(r.n).padStart(7)} sessions: list API page 1 median ${r.api.toFixed(2)} ms, page 10 ${r.apiDeep.toFixed(2)} ms;` +
+              ` Redis reads alone ${r.store.toFixed(2)} ms; authenticated no-op (GET /api/auth/me) ${r.noop.toFixed(2)} ms;` +
               ` SCAN listing (floor) ${r.scan.toFixed(1)} ms`,
           ),
           `  list API ${LARGE}/${SMALL} ratio: page 1 ${(l.api / s.api).toFixed(2)}x, page 10 ${(l.apiDeep / s.apiDeep).toFixed(2)}x (goal <= 1.2)`,
+          `  Redis reads alone ${LARGE}/${SMALL} ratio: ${(l.store / s.store).toFixed(2)}x`,
           `  SCAN listing ${LARGE}/${SMALL} ratio: ${(l.scan / s.scan).toFixed(1)}x`,
           `  at ${LARGE}: SCAN listing / list API = ${(l.scan / l.api).toFixed(0)}x`,
           '',
