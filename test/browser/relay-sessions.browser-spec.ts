@@ -5,6 +5,7 @@ import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { confirmBox, launchBrowser, signIn } from '../support/browser';
 import { seedRelaySessions, SeedSession } from '../support/relay-seed';
+import { waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
 
 /** BROWSER_SCREENSHOTS=<dir> keeps screenshots of the pages this file visits */
@@ -284,6 +285,71 @@ describe('relay sessions console (Chromium)', () => {
     await expectContains(page.locator('[data-test=relay-detail-not-found]'), 'Session 已过期或不存在');
   });
 
+  it('manages relay keys (secret shown once) and providers (key never shown) through the console', async () => {
+    await page.goto(`${t.url}/relay/providers`);
+    await page.locator('[data-test=relay-provider-create]').click();
+    const dialog = page.locator('[data-test=relay-provider-dialog]');
+    await dialog.waitFor();
+    await page.locator('[data-test=relay-provider-name]').fill('upstream-a');
+    await page.locator('[data-test=relay-provider-base-url]').fill('http://127.0.0.1:9/anthropic');
+    await page.locator('[data-test=relay-provider-api-key]').fill('sk-upstream-secret-value');
+    await page.locator('[data-test=relay-provider-submit]').click();
+    const provider = page.locator('[data-test=relay-providers-table] .el-table__row', { hasText: 'upstream-a' });
+    await provider.waitFor();
+    expect(await provider.locator('[data-test=relay-provider-has-key]').innerText()).toBe('已设置');
+    expect(await provider.locator('[data-test=relay-provider-circuit]').innerText()).toBe('正常');
+    expect(await page.content()).not.toContain('sk-upstream-secret-value');
+    await provider.locator('[data-test=relay-provider-enabled]').click();
+    await waitForApi(
+      async () => ((await admin.get('/api/relay/providers').expect(200)).body.items[0] as { enabled: boolean }).enabled === false,
+    );
+
+    await page.goto(`${t.url}/relay/keys`);
+    await page.locator('[data-test=relay-key-create]').click();
+    await page.locator('[data-test=relay-key-name]').fill('laptop');
+    await page.locator('[data-test=relay-key-submit]').click();
+    const secretDialog = page.locator('[data-test=relay-key-secret-dialog]');
+    await secretDialog.waitFor();
+    const secret = await page.locator('[data-test=relay-key-secret]').inputValue();
+    expect(secret.length).toBeGreaterThan(20);
+    await page.locator('[data-test=relay-key-copy]').click();
+    await waitForClipboard(page, secret);
+    await page.locator('[data-test=relay-key-secret-close]').click();
+    const key = page.locator('[data-test=relay-keys-table] .el-table__row', { hasText: 'laptop' });
+    await key.waitFor();
+    // the list shows the prefix only; the secret is gone for good
+    expect(secret.startsWith((await key.locator('[data-test=relay-key-prefix]').innerText()).replace('…', ''))).toBe(true);
+    expect(await page.content()).not.toContain(secret);
+    await key.locator('[data-test=relay-key-enabled]').click();
+    await waitForApi(async () =>
+      ((await admin.get('/api/relay/keys').expect(200)).body.items as { name: string; enabled: boolean }[]).some(
+        (k) => k.name === 'laptop' && !k.enabled,
+      ),
+    );
+    await key.locator('[data-test=relay-key-delete]').click();
+    await confirmBox(page);
+    await key.waitFor({ state: 'detached' });
+  });
+
+  it('says in the tabs that bodies are not stored when STORE_SESSION_MESSAGES is off', async () => {
+    const off = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', STORE_SESSION_MESSAGES: 'false' });
+    const other = await browser.newContext();
+    try {
+      await seedRelaySessions(redis, off.config.redisPrefix, [{ id: 'counted-only', userId: 1, userName: 'admin', requests: 2 }]);
+      const p = await other.newPage();
+      await signIn(p, off.url, 'admin', ADMIN_PASSWORD);
+      await p.goto(`${off.url}/dashboard/sessions/counted-only/messages`);
+      await p.waitForURL(/seq=1/);
+      expect(await p.locator('[data-test=relay-not-stored]').innerText()).toContain('STORE_SESSION_MESSAGES=true');
+      expect(await p.locator('[data-test=relay-not-stored]').innerText()).toContain('敏感信息');
+      expect(await p.locator('[data-test=relay-total-requests]').innerText()).toBe('2');
+      expect(await p.locator('[data-test=relay-copy-messages]').isDisabled()).toBe(true);
+    } finally {
+      await other.close();
+      await off.close();
+    }
+  });
+
   it('sends a non-admin who opens the page to /dashboard', async () => {
     const other = await browser.newContext();
     const p = await other.newPage();
@@ -311,6 +377,10 @@ async function expectAttr(locator: import('playwright-core').Locator, name: stri
     .and(locator.page().locator(`[${name}="${value}"]`))
     .first()
     .waitFor();
+}
+
+async function waitForApi(check: () => Promise<boolean>): Promise<void> {
+  await waitFor('the API to show the change', check);
 }
 
 async function waitForClipboard(page: Page, text: string): Promise<void> {
