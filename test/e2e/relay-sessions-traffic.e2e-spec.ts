@@ -1,11 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
 import { DEFAULT_USAGE, FakeAnthropic } from '../fixtures/fake-anthropic';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
+import { deleteRelayKeys, ensureCluster, modeEnv, RedisMode, relayRedisOf } from '../support/relay';
 import { waitFor } from '../support/servers';
-import { STACK } from '../support/stack';
 
 const MODEL = 'claude-sonnet-4-5';
 
@@ -24,12 +24,14 @@ interface SessionRow {
  * The acceptance scenario with real traffic: three users call the relay with the official SDK
  * through a local fake upstream; the administrator and the users then use the sessions API.
  */
-describe('relay sessions API with real traffic from three users', () => {
+const MODES: RedisMode[] = ['standalone', 'cluster'];
+
+describe.each(MODES)('relay sessions API with real traffic from three users (Redis %s)', (mode) => {
   let t: TestApp;
   let fake: FakeAnthropic;
   let admin: Client;
   const users: Record<string, { client: Client; sdk: Anthropic; id: number }> = {};
-  const redis = new Redis(STACK.redisUrl, { lazyConnect: true });
+  let redis: Redis | Cluster;
   let keys: ReturnType<typeof relayKeys>;
 
   /** One conversation: the client names its session the way Claude Code does. */
@@ -78,10 +80,11 @@ describe('relay sessions API with real traffic from three users', () => {
   }
 
   beforeAll(async () => {
+    if (mode === 'cluster') ensureCluster();
     fake = await FakeAnthropic.start();
-    t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', STORE_SESSION_MESSAGES: 'true' });
+    t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', STORE_SESSION_MESSAGES: 'true', ...modeEnv(mode) });
     keys = relayKeys(t.config.redisPrefix);
-    await redis.connect();
+    redis = relayRedisOf(t);
     admin = await login(t.url, 'admin', ADMIN_PASSWORD);
     await admin.post('/api/relay/providers', { name: 'fake', baseUrl: fake.url, apiKey: fake.apiKey, models: [] }).expect(201);
     const roles = (await admin.get('/api/roles').expect(200)).body.items as { id: number; name: string }[];
@@ -96,7 +99,8 @@ describe('relay sessions API with real traffic from three users', () => {
   }, 120000);
 
   afterAll(async () => {
-    redis.disconnect();
+    if (mode === 'cluster') await deleteRelayKeys(redis, t.config.redisPrefix).catch(() => undefined);
+    redis?.disconnect();
     await t?.close();
     await fake?.close();
   });

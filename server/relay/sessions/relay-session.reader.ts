@@ -239,7 +239,8 @@ export class RelaySessionReader {
       return Promise.all(
         commands.map(async ([cmd, ...args]) => {
           const reply = await cluster.call(cmd, ...args);
-          return cmd === 'hgetall' ? pairsToObject(reply as string[]) : reply;
+          // ioredis turns HGETALL into an object itself; a raw reply is a flat array of pairs
+          return cmd === 'hgetall' && Array.isArray(reply) ? pairsToObject(reply as string[]) : reply;
         }),
       );
     }
