@@ -281,6 +281,12 @@ describe('relay sessions console (Chromium)', () => {
     await page.waitForURL(/seq=1$/);
     await page.goto(`${t.url}/dashboard/sessions/${DETAIL}/messages?seq=abc`);
     await page.locator('[data-test=relay-seq-warning]').waitFor();
+    // a terminated session stays readable until it expires, marked as such
+    const done = 'sess-44-alice-0123456789abcdef';
+    expect((await admin.del(`/api/relay/sessions/${done}`).expect(200)).body.terminated).toBe(1);
+    await page.goto(`${t.url}/dashboard/sessions/${done}/messages`);
+    await expectText(page.locator('[data-test=relay-detail-terminated]'), '已终止');
+    expect(await page.locator('[data-test=relay-detail-terminate]').isDisabled()).toBe(true);
     await page.goto(`${t.url}/dashboard/sessions/no-such-session/messages`);
     await expectContains(page.locator('[data-test=relay-detail-not-found]'), 'Session 已过期或不存在');
   });

@@ -158,6 +158,9 @@ describe.each(MODES)('relay sessions API with real traffic from three users (Red
       [annOld]: 'missing',
       'k999_never-seen': 'missing',
     });
+    // ann's terminated session stays readable until it expires, marked as terminated; ben's is untouched
+    expect((await users.ann!.client.get(`/api/relay/sessions/${annOwn}`).expect(200)).body).toMatchObject({ terminated: true });
+    expect((await admin.get(`/api/relay/sessions/${bens}`).expect(200)).body).toMatchObject({ terminated: false });
     // ben's session is untouched and still answers; ann's terminated session refuses its next request
     expect((await list(admin)).some((s) => s.id === bens)).toBe(true);
     const clientSid = annOwn.replace(/^k\d+_/, '');

@@ -114,10 +114,15 @@ export class RelaySessionReader {
     return out;
   }
 
-  async session(id: string, now = Date.now()): Promise<RelaySessionDetail | null> {
-    const h = await this.redis.hgetall(this.s.keys.session(id));
+  async session(id: string, now = Date.now()): Promise<(RelaySessionDetail & { terminated: boolean }) | null> {
+    const [hash, dead] = await this.batch([
+      ['hgetall', this.s.keys.session(id)],
+      ['exists', this.s.keys.dead(id)],
+    ]);
+    const h = (hash ?? {}) as Record<string, string>;
     if (h.userId === undefined) return null;
     return {
+      terminated: dead === 1,
       ...this.summary(id, h, now),
       idSource: h.idSource ?? 'unknown',
       providers: parseJson<{ id: number; name: string }[]>(h.providers, []),

@@ -101,6 +101,7 @@ export class RelaySessionDetailDto extends RelaySessionDto implements RelaySessi
   @ApiProperty({ type: [RelayProviderRefDto] }) providers: RelayProviderRefDto[];
   @ApiProperty({ type: [String] }) models: string[];
   @ApiProperty({ description: 'STORE_SESSION_MESSAGES: whether headers and bodies are kept' }) messagesStored: boolean;
+  @ApiProperty({ description: 'terminated by an administrator or its owner; the data stays until it expires' }) terminated: boolean;
 }
 
 export class RelaySessionPageDto {

@@ -413,6 +413,8 @@ export interface RelaySessionDetailDto {
   models: string[];
   /** STORE_SESSION_MESSAGES: whether headers and bodies are kept */
   messagesStored: boolean;
+  /** terminated by an administrator or its owner; the data stays until it expires */
+  terminated: boolean;
 }
 
 export interface RelaySessionDto {

@@ -100,7 +100,7 @@ export default {
       copyFailed: '复制失败',
       nothingToCopy: '没有可复制的内容',
     },
-    state: { active: '活跃', inactive: '非活跃' },
+    state: { active: '活跃', inactive: '非活跃', terminated: '已终止' },
     status: { in_progress: '进行中', completed: '成功', error: '错误' },
     relative: { now: '<1m', minutes: '{n}m', hours: '{n}h', days: '{n}d' },
     keys: {
@@ -266,7 +266,7 @@ export default {
       copyFailed: 'Could not copy',
       nothingToCopy: 'Nothing to copy',
     },
-    state: { active: 'Active', inactive: 'Inactive' },
+    state: { active: 'Active', inactive: 'Inactive', terminated: 'Terminated' },
     status: { in_progress: 'In progress', completed: 'Success', error: 'Error' },
     relative: { now: '<1m', minutes: '{n}m', hours: '{n}h', days: '{n}d' },
     keys: {
