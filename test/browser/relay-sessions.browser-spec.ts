@@ -5,7 +5,7 @@ import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { confirmBox, launchBrowser, signIn } from '../support/browser';
 import { seedRelaySessions, SeedSession } from '../support/relay-seed';
-import { waitFor } from '../support/servers';
+import { freePort, waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
 
 /** BROWSER_SCREENSHOTS=<dir> keeps screenshots of the pages this file visits */
@@ -353,6 +353,28 @@ describe('relay sessions console (Chromium)', () => {
     } finally {
       await other.close();
       await off.close();
+    }
+  });
+
+  it('shows the error while the relay’s Redis is unreachable and keeps retrying', async () => {
+    // the relay's Redis apart from the console's: a cluster address where nothing listens
+    const down = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', REDIS_CLUSTER_NODES: `127.0.0.1:${await freePort()}` });
+    const other = await browser.newContext();
+    try {
+      const p = await other.newPage();
+      let calls = 0;
+      p.on('request', (r) => {
+        if (r.url().includes('/api/relay/sessions?state=active')) calls++;
+      });
+      await signIn(p, down.url, 'admin', ADMIN_PASSWORD);
+      await p.goto(`${down.url}/dashboard/sessions`);
+      await expectContains(p.locator('[data-test=relay-error]'), 'Redis');
+      const seen = calls;
+      await waitFor('another attempt', () => Promise.resolve(calls > seen), undefined, 20_000);
+      expect(await p.locator('[data-test=relay-error]').isVisible()).toBe(true);
+    } finally {
+      await other.close();
+      await down.close();
     }
   });
 
