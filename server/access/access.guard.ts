@@ -48,8 +48,9 @@ export class AccessGuard implements CanActivate {
     }
     if (need.kind === 'public') return true;
 
-    const token = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
-    const principal = token ? await this.auth.principalFor(token) : null;
+    // cookie-parser turns "j:{...}" cookies into objects: only a string is a token
+    const token = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const principal = typeof token === 'string' && token.length <= 128 ? await this.auth.principalFor(token) : null;
     if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in first; the console session is missing or has expired');
     req.principal = principal;
 

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { Omittable } from '../common/validation';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{2,64}$/;
 
@@ -9,7 +10,7 @@ const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'stri
 
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'part of the user name or display name' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   q?: string;
@@ -44,7 +45,7 @@ export class CreateUserDto {
   username: string;
 
   @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(128)
@@ -62,7 +63,7 @@ export class CreateUserDto {
     minLength: 10,
     description: 'omitted: a password is generated, answered once, and must be changed at first sign-in',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(10, { message: 'password must be at least 10 characters long' })
   @MaxLength(256)
@@ -71,19 +72,19 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(128)
   displayName?: string;
 
   @ApiPropertyOptional({ description: 'false ends every console session of the user at once' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ type: [Number], description: 'replaces the user’s roles' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(64)
   @IsInt({ each: true })

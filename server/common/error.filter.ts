@@ -30,6 +30,7 @@ export function toAppError(err: unknown): AppError {
   const anyErr = err as { type?: string; status?: number; code?: string; message?: string };
   // body-parser errors
   if (anyErr?.type === 'entity.parse.failed') return new AppError('BAD_REQUEST', 'The request body is not valid JSON');
+  if (anyErr?.type === 'entity.too.complex') return new AppError('BAD_REQUEST', anyErr.message ?? 'The request body is too complex');
   if (anyErr?.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large');
   if (anyErr?.code && DB_DOWN.has(anyErr.code)) {
     return new AppError('DATABASE_UNAVAILABLE', 'The metadata database is unavailable');

@@ -1,5 +1,9 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { AppError } from './errors';
+
+/** The most problems one error body lists. */
+export const MAX_PROBLEMS = 20;
 
 export interface FieldProblem {
   field: string;
@@ -21,9 +25,23 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      const message = fields.map((f) => f.problems.join(', ')).join('; ');
-      return new AppError('VALIDATION_FAILED', message || 'Invalid request', { fields });
+      const all = flatten(errors);
+      // An error body lists at most MAX_PROBLEMS fields, however many the request got wrong.
+      const fields = all
+        .slice(0, MAX_PROBLEMS)
+        .map((f) => ({ field: f.field.slice(0, 128), problems: f.problems.slice(0, 5).map((x) => x.slice(0, 256)) }));
+      const more = all.length > fields.length ? `; and ${all.length - fields.length} more problems` : '';
+      const message = fields.map((f) => f.problems.join(', ')).join('; ') + more;
+      return new AppError('VALIDATION_FAILED', message || 'Invalid request', { fields, ...(more ? { truncated: true } : {}) });
     },
   });
+}
+
+/**
+ * The field may be omitted, but null is refused (class-validator's IsOptional lets null through,
+ * which would reach the database as a missing required value). Fields that mean something by
+ * null keep IsOptional.
+ */
+export function Omittable(): PropertyDecorator {
+  return ValidateIf((_o: object, v: unknown) => v !== undefined);
 }
