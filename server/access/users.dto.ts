@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { canonicalUsername } from '../auth/username';
 import { PageQuery } from '../common/pagination';
 import { Omittable } from '../common/validation';
 
@@ -39,7 +40,13 @@ export class UserPageDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ pattern: USERNAME_PATTERN.source, minLength: 2, maxLength: 64 })
+  @ApiProperty({
+    pattern: USERNAME_PATTERN.source,
+    minLength: 2,
+    maxLength: 64,
+    description: 'stored in canonical form: Unicode NFKC, trimmed, lower case',
+  })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.length <= 256 ? canonicalUsername(value) : value))
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 2 to 64 letters, digits, ".", "_" or "-"' })
   username: string;

@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, ExecutionContext, HttpException, Logger, Optional } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ACCESS_KEY } from '../access/access.decorators';
+import { clientIp } from '../access/principal';
+import type { PrincipalRequest } from '../access/principal';
+import type { AuditResult } from '../audit/audit.entity';
+import { AuditService } from '../audit/audit.service';
+import { wasAudited } from './request-context';
 import type { Response } from 'express';
 import { AppError, ErrorCode, ErrorCodes } from './errors';
 
@@ -38,20 +45,66 @@ export function toAppError(err: unknown): AppError {
   return new AppError('INTERNAL', 'Internal error; see the server log with this request id');
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** How a refused or failed request is recorded. */
+function resultOf(err: AppError): AuditResult {
+  if (err.status === 404) return 'not_found';
+  if (err.status === 401 || err.status === 403) return 'denied';
+  return 'failed';
+}
+
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  constructor(
+    @Optional() private readonly audit?: AuditService,
+    @Optional() private readonly reflector?: Reflector,
+  ) {}
+
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const res = host.switchToHttp().getResponse<Response>();
     const err = toAppError(exception);
     if (err.code === 'INTERNAL' || err.status >= 500) {
       this.logger.error(exception instanceof Error ? exception : String(exception));
     }
+    await this.auditRefusal(host, err);
     if (res.headersSent) {
       res.end();
       return;
     }
     res.status(err.status ?? ErrorCodes.INTERNAL).json(err.toBody());
+  }
+
+  /**
+   * Every mutating request of a signed-in caller leaves one audit row whatever its outcome: a
+   * refusal or failure that the route did not record itself (CSRF, validation, a missing
+   * resource...) is recorded here, under the route's audit action.
+   */
+  private async auditRefusal(host: ArgumentsHost, err: AppError): Promise<void> {
+    if (!this.audit || host.getType() !== 'http') return;
+    const req = host.switchToHttp().getRequest<PrincipalRequest>();
+    if (!req || SAFE_METHODS.has(req.method) || !req.principal || wasAudited()) return;
+    const handler = (host as Partial<ExecutionContext>).getHandler?.();
+    const cls = (host as Partial<ExecutionContext>).getClass?.();
+    const need =
+      handler && cls && this.reflector
+        ? this.reflector.getAllAndOverride<{ auditAs?: string } | undefined>(ACCESS_KEY, [handler, cls])
+        : undefined;
+    const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+    const action = (need?.auditAs ?? `${req.method} ${route}`).slice(0, 64);
+    try {
+      await this.audit.record({
+        actor: req.principal,
+        ip: clientIp(req),
+        action,
+        result: resultOf(err),
+        errorCode: err.code,
+        message: err.message,
+      });
+    } catch {
+      // AuditService has logged it; the caller still gets the original error.
+    }
   }
 }

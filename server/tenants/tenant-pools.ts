@@ -3,6 +3,7 @@ import { createConnection, createPool, type Connection, type Pool, type PoolConn
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { CredentialVault } from './credential-vault';
+import { tenantAuthPlugins } from './tenant-auth';
 import { isConnectionFailure, tenantError } from './tenant-errors';
 import type { Tenant } from './tenant.entity';
 
@@ -64,6 +65,7 @@ export class TenantPools implements OnModuleDestroy {
       dateStrings: true,
       charset: 'utf8mb4',
       queueLimit: 100,
+      authPlugins: tenantAuthPlugins({ passwordTyped: false }),
     });
     const e: Entry = { pool, signature: sig, ownIds: new Set(), failures: 0, openUntil: 0 };
     // The promise pool re-emits the core pool's event with the core connection.
@@ -142,6 +144,7 @@ export class TenantPools implements OnModuleDestroy {
         bigNumberStrings: true,
         dateStrings: true,
         charset: 'utf8mb4',
+        authPlugins: tenantAuthPlugins({ passwordTyped: false }),
       });
       const id = String(conn.threadId);
       const e = this.entry(t);
