@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ValidateIf } from 'class-validator';
 import { AppError } from './errors';
 
@@ -19,8 +19,19 @@ function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
 }
 
 /** Validates every DTO; an invalid request answers VALIDATION_FAILED naming each offending field. */
+/**
+ * Route parameters keep their raw text here: each has its own pipe (IdPipe, SessionIdPipe) that
+ * checks that text strictly. Converting first would let "0x9", "9e0", " 9" or "01" pass as 9.
+ */
+class AppValidationPipe extends ValidationPipe {
+  protected override transformPrimitive(value: unknown, metadata: ArgumentMetadata): unknown {
+    if (metadata.type === 'param') return value;
+    return super.transformPrimitive(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
