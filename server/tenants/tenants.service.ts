@@ -293,19 +293,19 @@ export class TenantsService {
 
   /**
    * Test connection of an unsaved tenant: it reaches any address the caller names, so it is
-   * audited and limited per user (TEST_LIMIT per minute).
+   * audited and limited per user (TEST_LIMIT in a window of a minute).
    */
   async testUnsaved(dto: TenantConnectionDto, p: Principal, ip: string): Promise<ProbeResult> {
     const target = { name: dto.name, host: `${dto.host}:${dto.port}`, user: dto.username };
     const count = await this.redis.run(async (r) => {
-      const key = this.redis.key('tenant-test', p.userId, Math.floor(Date.now() / 60000));
-      const [[, n]] = (await r.multi().incr(key).expire(key, 120).exec()) as [[null, number], unknown];
+      const key = this.redis.key('tenant-test', p.userId);
+      const [[, n]] = (await r.multi().incr(key).expire(key, 60, 'NX').exec()) as [[null, number], unknown];
       return n;
     });
     if (count > TEST_LIMIT) {
       await this.audit.record({ actor: p, ip, action: 'tenant.test', result: 'denied', errorCode: 'TOO_MANY_REQUESTS', target });
       throw new AppError('TOO_MANY_REQUESTS', `At most ${TEST_LIMIT} connection tests per minute; try again shortly`, {
-        retryAfterSeconds: 60 - (Math.floor(Date.now() / 1000) % 60),
+        retryAfterSeconds: 60,
       });
     }
     const r = await this.probe.probe({ ...dto, passwordTyped: true });
