@@ -46,6 +46,7 @@ export class AccessGuard implements CanActivate {
       this.logger.error({ msg: 'route without access declaration refused', route: `${req.method} ${req.path}` });
       throw new AppError('ROUTE_NOT_DECLARED', 'This route declares no access rule and is refused');
     }
+    if (need.kind === 'menu') req.auditAs = need.auditAs;
     if (need.kind === 'public') return true;
 
     // cookie-parser turns "j:{...}" cookies into objects: only a string is a token

@@ -22,6 +22,8 @@ export interface Principal {
 
 export interface PrincipalRequest extends Request {
   principal?: Principal;
+  /** the route's audit action, for refusals recorded by the error filter */
+  auditAs?: string;
 }
 
 /**

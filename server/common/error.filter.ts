@@ -1,6 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, ExecutionContext, HttpException, Logger, Optional } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { ACCESS_KEY } from '../access/access.decorators';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import { clientIp } from '../access/principal';
 import type { PrincipalRequest } from '../access/principal';
 import type { AuditResult } from '../audit/audit.entity';
@@ -58,10 +56,7 @@ function resultOf(err: AppError): AuditResult {
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('http');
 
-  constructor(
-    @Optional() private readonly audit?: AuditService,
-    @Optional() private readonly reflector?: Reflector,
-  ) {}
+  constructor(@Optional() private readonly audit?: AuditService) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const res = host.switchToHttp().getResponse<Response>();
@@ -80,20 +75,14 @@ export class ErrorFilter implements ExceptionFilter {
   /**
    * Every mutating request of a signed-in caller leaves one audit row whatever its outcome: a
    * refusal or failure that the route did not record itself (CSRF, validation, a missing
-   * resource...) is recorded here, under the route's audit action.
+   * resource...) is recorded here, under the route's audit action (set by the access guard), else under METHOD /route.
    */
   private async auditRefusal(host: ArgumentsHost, err: AppError): Promise<void> {
     if (!this.audit || host.getType() !== 'http') return;
     const req = host.switchToHttp().getRequest<PrincipalRequest>();
     if (!req || SAFE_METHODS.has(req.method) || !req.principal || wasAudited()) return;
-    const handler = (host as Partial<ExecutionContext>).getHandler?.();
-    const cls = (host as Partial<ExecutionContext>).getClass?.();
-    const need =
-      handler && cls && this.reflector
-        ? this.reflector.getAllAndOverride<{ auditAs?: string } | undefined>(ACCESS_KEY, [handler, cls])
-        : undefined;
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-    const action = (need?.auditAs ?? `${req.method} ${route}`).slice(0, 64);
+    const action = (req.auditAs ?? `${req.method} ${route}`).slice(0, 64);
     try {
       await this.audit.record({
         actor: req.principal,
