@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { getMetadataStorage, ValidateIf } from 'class-validator';
 import { AppError } from './errors';
 
 /** The most problems one error body lists. */
@@ -28,6 +28,61 @@ class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'param') return value;
     return super.transformPrimitive(value, metadata);
   }
+
+  /** A body whose scalar fields hold objects or arrays is refused before anything walks them. */
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' && metadata.metatype && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const bad = nonScalarFields(metadata.metatype, value as Record<string, unknown>);
+      if (bad.length) {
+        const problem = 'must be a single value, not an object or an array';
+        throw new AppError('VALIDATION_FAILED', bad.map((f) => `${f} ${problem}`).join('; '), {
+          fields: bad.map((field) => ({ field, problems: [`${field} ${problem}`] })),
+        });
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/** class-validator checks that only a single value (string, number, boolean) can pass. */
+const SCALAR_CHECKS = new Set([
+  'isString',
+  'isInt',
+  'isNumber',
+  'isBoolean',
+  'matches',
+  'isLength',
+  'maxLength',
+  'minLength',
+  'isIn',
+  'min',
+  'max',
+  'isIso8601',
+  'isEnum',
+]);
+const scalarFieldsOf = new WeakMap<object, string[]>();
+
+/** The DTO's fields that only a single value can satisfy (per class, computed once). */
+export function scalarFields(metatype: NonNullable<ArgumentMetadata['metatype']>): string[] {
+  let fields = scalarFieldsOf.get(metatype);
+  if (!fields) {
+    const metas = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+    const props = new Set(metas.map((m) => m.propertyName));
+    fields = [...props].filter((prop) => {
+      const own = metas.filter((m) => m.propertyName === prop);
+      const scalar = own.some((m) => !m.each && m.name !== undefined && SCALAR_CHECKS.has(m.name));
+      const structured = own.some((m) => m.each || m.name === 'isArray' || m.name === 'isObject' || m.type === 'nestedValidation');
+      return scalar && !structured;
+    });
+    scalarFieldsOf.set(metatype, fields);
+  }
+  return fields;
+}
+
+function nonScalarFields(metatype: NonNullable<ArgumentMetadata['metatype']>, body: Record<string, unknown>): string[] {
+  return scalarFields(metatype)
+    .filter((f) => Object.prototype.hasOwnProperty.call(body, f) && typeof body[f] === 'object' && body[f] !== null)
+    .slice(0, MAX_PROBLEMS);
 }
 
 export function createValidationPipe(): ValidationPipe {

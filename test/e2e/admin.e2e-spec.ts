@@ -205,6 +205,9 @@ describe('administration: accounts, roles, grants and the audit API', () => {
 
       expect(await ds.getRepository(User).countBy({ username: 'csrf-victim' })).toBe(0);
       expect((await ds.getRepository(User).findOneByOrFail({ id: adminId })).displayName).toBe('Administrator');
+      // every refused mutation is audited
+      const refused = (await auditOf({ result: 'denied' })).items.filter((i) => i.errorCode === 'CSRF_INVALID');
+      expect(refused.map((i) => i.action).sort()).toEqual(['grant.delete', 'user.create', 'user.create', 'user.update']);
     });
 
     it('throttles sign-in after repeated failures for one account and audits every attempt', async () => {
@@ -492,6 +495,8 @@ describe('administration: accounts, roles, grants and the audit API', () => {
       expect((await auditOf({ action: 'grant.delete' })).items.map((i) => `${i.result}:${i.tenantId}`)).toEqual([
         'not_found:null',
         `ok:${tenant.id}`,
+        // the CSRF-refused attempt of an earlier test
+        'denied:null',
       ]);
     });
 
