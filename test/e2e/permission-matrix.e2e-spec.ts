@@ -400,6 +400,10 @@ describe('no one hands out a role, menu or grant they do not hold', () => {
     await ua
       .post('/api/grants', { subjectType: 'user', subjectId: ids.relay, scope: 'tenant', resourceId: ids.tenant, level: 'read_only' })
       .expect(201);
+    // nor revoke what they do not hold
+    const dbaGrant = (await admin.get(`/api/grants?subjectId=${ids.dba}&subjectType=user`).expect(200)).body.items[0].id;
+    await ua.del(`/api/grants/${dbaGrant}`).expect(403);
+    expect((await admin.get(`/api/grants?subjectId=${ids.dba}&subjectType=user`).expect(200)).body.total).toBe(1);
     const grants = (await admin.get(`/api/grants?subjectId=${ids.ua}&subjectType=user`).expect(200)).body.items;
     expect(grants.map((g: { scope: string; level: string }) => `${g.scope}:${g.level}`)).toEqual(['tenant:read_only']);
     expect((await audit('grant.create')).map((r) => r.result)).toEqual(['ok', 'denied', 'denied', 'denied', 'denied']);
