@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import request from 'supertest';
 import { closeApp, createApp } from '../../server/app.factory';
+import { AuditService } from '../../server/audit/audit.service';
 import { ConsoleSessionStore } from '../../server/auth/console-session.store';
 import { CredentialVault } from '../../server/tenants/credential-vault';
 import { TenantPools } from '../../server/tenants/tenant-pools';
@@ -356,6 +357,36 @@ describe('security: tried as an attacker would', () => {
         expect((await auditOf({ action: 'session.kill', result: 'ok' })).length).toBe(0);
       } finally {
         victim.destroy();
+      }
+    });
+    it('writes the audit row of each id before its KILL; without it nothing is killed and the batch still answers', async () => {
+      const audit = t.app.get(AuditService);
+      const victims = [await createConnection({ ...STACK.tenantA }), await createConnection({ ...STACK.tenantA })];
+      const [first, second] = victims.map((v) => String(v.threadId));
+      const order: string[] = [];
+      const record = audit.record.bind(audit);
+      const spy = jest.spyOn(audit, 'record').mockImplementation(async (r, em) => {
+        if (r.action === 'session.kill') {
+          order.push(`audit:${r.sessionId}`);
+          // when its audit row is written, the session is still alive: the KILL comes after
+          if (r.sessionId === first && r.result === 'ok') await victims[0]!.query('SELECT 1');
+          // the audit trail fails for the second session
+          if (r.sessionId === second) throw new Error('audit write failed');
+        }
+        return record(r, em);
+      });
+      try {
+        const res = await admin.post(`/api/tenants/${ids.tenantA}/sessions/kill`, { ids: [first, second], scope: 'session' }).expect(200);
+        expect(res.body.results).toEqual([
+          { id: first, outcome: 'killed' },
+          expect.objectContaining({ id: second, outcome: 'failed', code: 'AUDIT_UNAVAILABLE' }),
+        ]);
+        expect(order).toEqual(expect.arrayContaining([`audit:${first}`, `audit:${second}`]));
+        await expect(victims[0]!.query('SELECT 1')).rejects.toThrow();
+        await victims[1]!.query('SELECT 1');
+      } finally {
+        spy.mockRestore();
+        victims.forEach((v) => v.destroy());
       }
     });
   });
