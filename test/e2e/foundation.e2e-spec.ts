@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { createApp } from '../../server/app.factory';
 import { createDataSource, openDatabase } from '../../server/common/database';
+import { JsonLogger } from '../../server/common/logger';
 import { loadConfig } from '../../server/config/config';
 import { ADMIN_PASSWORD, dropDatabase, login, metaUrl, startTestApp, TestApp } from '../support/app';
 import { RedisServer } from '../support/servers';
@@ -135,6 +137,12 @@ describe('foundation: configuration and migrations', () => {
     try {
       const config = loadConfig({ DATABASE_URL: metaUrl(db), MASTER_KEY: randomBytes(32).toString('base64') });
       await expect(openDatabase(config)).rejects.toThrow(/pending migrations: Init1764072000000, Tenants1764072100000/);
+      // the application (TypeOrmModule) refuses to start on it too, at once
+      const logs: string[] = [];
+      await expect(createApp(config, { logger: new JsonLogger('warn', (line) => logs.push(line)) })).rejects.toThrow(
+        /pending migrations: Init1764072000000, Tenants1764072100000\. Run "npm run migrate" first/,
+      );
+      expect(logs.join('\n')).not.toMatch(/Retrying/);
       const demo = await openDatabase({ ...config, demo: true });
       await demo.destroy();
       const again = await openDatabase(config);

@@ -174,7 +174,8 @@ export interface InitialPasswordDto {
 }
 
 export interface KillDto {
-  ids: string[];
+  /** session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings */
+  ids: (string | number)[];
   scope: "session" | "query";
   /** what the caller saw for each id; a session whose user or source differs now is not killed (changed) */
   expect?: Record<string, SeenSessionDto>;
