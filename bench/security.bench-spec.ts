@@ -92,7 +92,8 @@ describe('security benchmarks', () => {
     // The attackers run in their own process, so that building and uploading their bodies does not
     // share this process's event loop with the server under test.
     const bodiesFile = join(mkdtempSync(join(tmpdir(), 'so-bench-')), 'hostile.json');
-    writeFileSync(bodiesFile, JSON.stringify(HOSTILE));
+    const only = process.env.BENCH_HOSTILE_ONLY;
+    writeFileSync(bodiesFile, JSON.stringify(only ? HOSTILE.filter((h) => h.path.includes(only)) : HOSTILE));
     const attackerProc = spawn(process.execPath, ['-e', ATTACKER_SCRIPT, t.url, bodiesFile, String(HOSTILE_CONCURRENCY)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

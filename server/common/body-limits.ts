@@ -67,7 +67,8 @@ function verify(_req: Request, _res: Response, buf: Buffer): void {
 
 /**
  * JSON body parsing for /api: a small size limit for the sign-in routes, a moderate one elsewhere,
- * and the depth and value-count bounds on every body. Other paths (the relay) keep their own parser.
+ * and the depth and value-count bounds on every body. The relay (/v1) keeps its own parser; other
+ * paths take no body.
  */
 export function apiJsonParser(fallback: RequestHandler): RequestHandler {
   const auth = express.json({ limit: AUTH_BODY_LIMIT, verify });
@@ -75,6 +76,8 @@ export function apiJsonParser(fallback: RequestHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/auth/')) return auth(req, res, next);
     if (req.path.startsWith('/api/') || req.path === '/api') return api(req, res, next);
-    return fallback(req, res, next);
+    if (req.path.startsWith('/v1/')) return fallback(req, res, next);
+    // nothing else takes a request body
+    return next();
   };
 }
