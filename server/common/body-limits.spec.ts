@@ -1,4 +1,4 @@
-import { BodyTooComplexError, checkJsonBounds } from './body-limits';
+import { BodyTooComplexError, checkJsonBounds, JsonBoundsScanner } from './body-limits';
 
 describe('checkJsonBounds', () => {
   const bounds = { maxDepth: 4, maxNodes: 10 };
@@ -20,5 +20,26 @@ describe('checkJsonBounds', () => {
 
   it('ignores brackets and commas inside strings, escaped quotes included', () => {
     expect(check(`{"a":"[[[[[[,,,,,,,,,,,,,,]]]]]]","b":"\\"[[[[[[[\\""}`)).not.toThrow();
+  });
+});
+
+describe('JsonBoundsScanner', () => {
+  it('gives the same answer whatever the chunks, escapes split across them included', () => {
+    const text = `{"a":"\\"[[[[[[","b":[[[[1]]]]}`;
+    const whole = () => checkJsonBounds(Buffer.from(text), { maxDepth: 4, maxNodes: 10 });
+    expect(whole).toThrow(/deeper than 4/);
+    for (let cut = 1; cut < text.length; cut++) {
+      const s = new JsonBoundsScanner({ maxDepth: 4, maxNodes: 10 });
+      expect(() => {
+        s.feed(Buffer.from(text.slice(0, cut)));
+        s.feed(Buffer.from(text.slice(cut)));
+      }).toThrow(/deeper than 4/);
+    }
+    const ok = `{"a":"\\"[[[[[[","b":[[[1]]]}`;
+    for (let cut = 1; cut < ok.length; cut++) {
+      const s = new JsonBoundsScanner({ maxDepth: 4, maxNodes: 10 });
+      s.feed(Buffer.from(ok.slice(0, cut)));
+      expect(() => s.feed(Buffer.from(ok.slice(cut)))).not.toThrow();
+    }
   });
 });
