@@ -87,7 +87,9 @@ describe('security benchmarks', () => {
   it('measures /api/health while hostile bodies arrive', async () => {
     for (let i = 0; i < 50; i++) await send(t.url, '/api/health');
     const idle: number[] = [];
+    const cpuIdle0 = process.cpuUsage();
     for (let i = 0; i < ROUNDS; i++) idle.push(await timed(() => send(t.url, '/api/health')));
+    const cpuIdle = process.cpuUsage(cpuIdle0);
 
     // The attackers run in their own process, so that building and uploading their bodies does not
     // share this process's event loop with the server under test.
@@ -102,7 +104,9 @@ describe('security benchmarks', () => {
     // wait until the attackers are sending
     while (!out.includes('started')) await new Promise((r) => setTimeout(r, 20));
     const loaded: number[] = [];
+    const cpuLoaded0 = process.cpuUsage();
     for (let i = 0; i < ROUNDS; i++) loaded.push(await timed(() => send(t.url, '/api/health')));
+    const cpuLoaded = process.cpuUsage(cpuLoaded0);
     attackerProc.kill('SIGTERM');
     await new Promise((r) => attackerProc.once('exit', r));
     rmSync(dirname(bodiesFile), { recursive: true, force: true });
@@ -121,6 +125,11 @@ describe('security benchmarks', () => {
         `  hostile answers: ${[...statuses].map(([s, n]) => `${s}×${n}`).join(' ')}; hostile request p50 ${pct(hostileTimes, 50).toFixed(1)} ms, p99 ${pct(hostileTimes, 99).toFixed(1)} ms (mostly upload time)`,
         `  /api/health idle:    p50 ${pct(idle, 50).toFixed(2)} ms  p99 ${pct(idle, 99).toFixed(2)} ms`,
         `  /api/health loaded:  p50 ${pct(loaded, 50).toFixed(2)} ms  p99 ${pct(loaded, 99).toFixed(2)} ms`,
+        `  server CPU per hostile request (this process, beyond the health requests): ${(
+          (cpuLoaded.user + cpuLoaded.system - cpuIdle.user - cpuIdle.system) /
+          1000 /
+          Math.max(1, hostileSent)
+        ).toFixed(2)} ms`,
         `  ratio loaded / idle: p50 ${(pct(loaded, 50) / pct(idle, 50)).toFixed(2)}x, p99 ${(pct(loaded, 99) / pct(idle, 99)).toFixed(2)}x (goal <= 2x)`,
         '',
       ].join('\n'),
