@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -47,9 +47,15 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
   app.use(requestIdMiddleware);
   app.use(securityHeaders({ https: config.cookieSecure }));
   app.use(noStoreForApi);
-  app.use(apiJsonParser(express.json({ limit: '4mb' })));
+  // JSON bodies for /api only, bounded; the relay (/v1) reads its body raw and forwards it byte for byte.
+  app.use(apiJsonParser());
   app.use(cookieParser());
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'v1/messages', method: RequestMethod.POST },
+      { path: 'v1/messages/count_tokens', method: RequestMethod.POST },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

@@ -17,6 +17,8 @@ import { Tenant } from './tenants/tenant.entity';
 import { TenantsModule } from './tenants/tenants.module';
 import { DbSessionsModule } from './db-sessions/db-sessions.module';
 import { HealthController } from './health/health.controller';
+import { RelayModule } from './relay/relay.module';
+import { RelaySessionsModule } from './relay/sessions/relay-sessions.module';
 
 /** The typed configuration, validated once at boot, for every module. */
 @Module({})
@@ -70,6 +72,8 @@ export class AppModule {
         AuditModule,
         TenantsModule,
         DbSessionsModule,
+        RelayModule,
+        RelaySessionsModule,
         // the access guard reads tenants and clusters to check resource grants
         TypeOrmModule.forFeature([Tenant, Cluster]),
       ],

@@ -129,17 +129,16 @@ function boundedJson(limit: number): RequestHandler {
 
 /**
  * JSON body parsing: a small size limit for the sign-in routes, a moderate one elsewhere in /api,
- * and the depth and value-count bounds on every body. The relay (/v1) keeps its own parser; other
- * paths take no body.
+ * and the depth and value-count bounds on every body. Other paths are not parsed here (the relay,
+ * /v1, reads its body raw).
  */
-export function apiJsonParser(fallback: RequestHandler): RequestHandler {
+export function apiJsonParser(): RequestHandler {
   const auth = boundedJson(AUTH_BODY_LIMIT);
   const api = boundedJson(API_BODY_LIMIT);
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.path.startsWith('/api/auth/')) return auth(req, res, next);
     if (req.path.startsWith('/api/') || req.path === '/api') return api(req, res, next);
-    if (req.path.startsWith('/v1/')) return fallback(req, res, next);
-    // nothing else takes a request body
+    // nothing else is parsed here: the relay (/v1) reads its body raw
     return next();
   };
 }
