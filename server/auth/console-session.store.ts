@@ -93,9 +93,11 @@ export class ConsoleSessionStore {
     const replies = await this.redis.run(async (r) => {
       const p = r.pipeline().getex(this.sessionKey(hash), 'EX', this.config.consoleSessionTtlSeconds);
       for (const k of extraKeys) p.get(k);
-      return (await p.exec()) ?? [];
+      const out = (await p.exec()) ?? [];
+      // a failed command fails the whole read (REDIS_UNAVAILABLE through run)
+      for (const [err] of out) if (err) throw err;
+      return out;
     });
-    for (const [err] of replies) if (err) throw err;
     const [raw, ...extra] = replies.map(([, v]) => (v ?? null) as string | null);
     if (!raw) return { found: null, extra };
     const session = JSON.parse(raw) as ConsoleSession;

@@ -140,7 +140,7 @@ describe('foundation: configuration and migrations', () => {
       // the application (TypeOrmModule) refuses to start on it too, at once
       const logs: string[] = [];
       await expect(createApp(config, { logger: new JsonLogger('warn', (line) => logs.push(line)) })).rejects.toThrow(
-        /pending migrations: Init1764072000000, Tenants1764072100000, CanonicalUsernames1764500000000\. Run "npm run migrate" first/,
+        /pending migrations: Init1764072000000, Tenants1764072100000, Relay1764072200000, CanonicalUsernames1764500000000\. Run "npm run migrate" first/,
       );
       expect(logs.join('\n')).not.toMatch(/Retrying/);
       const demo = await openDatabase({ ...config, demo: true });
