@@ -48,10 +48,12 @@ export class AccessGuard implements CanActivate {
       this.logger.error({ msg: 'route without access declaration refused', route: `${req.method} ${req.path}` });
       throw new AppError('ROUTE_NOT_DECLARED', 'This route declares no access rule and is refused');
     }
+    if (need.kind === 'menu') req.auditAs = need.auditAs;
     if (need.kind === 'public') return true;
 
-    const token = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
-    const principal = token ? await this.auth.principalFor(token) : null;
+    // cookie-parser turns "j:{...}" cookies into objects: only a string is a token
+    const token = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const principal = typeof token === 'string' && token.length <= 128 ? await this.auth.principalFor(token) : null;
     if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in first; the console session is missing or has expired');
     req.principal = principal;
 
@@ -73,11 +75,21 @@ export class AccessGuard implements CanActivate {
       await this.deny(req, principal, need.auditAs);
       throw new AppError('PERMISSION_DENIED', `This needs the menu permission ${need.menus.join(' or ')}`);
     }
-    if (need.resource) await this.checkResource(req, principal, need.resource, need.auditAs);
+    if (need.resource) {
+      // Tenant administrators read every cluster and tenant of the registry they edit.
+      const registryManager = need.menus.includes('admin.tenants') && (principal.allAccess || principal.menus.includes('admin.tenants'));
+      await this.checkResource(req, principal, need.resource, need.auditAs, registryManager);
+    }
     return true;
   }
 
-  private async checkResource(req: PrincipalRequest, p: Principal, r: ResourceRequirement, auditAs?: string): Promise<void> {
+  private async checkResource(
+    req: PrincipalRequest,
+    p: Principal,
+    r: ResourceRequirement,
+    auditAs?: string,
+    registryManager = false,
+  ): Promise<void> {
     const raw = req.params[r.param];
     if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
       throw new AppError('VALIDATION_FAILED', `${r.param} must be a positive integer`, {
@@ -111,6 +123,7 @@ export class AccessGuard implements CanActivate {
       const tenants = await this.tenantRepo.find({ where: { clusterId }, select: { id: true } });
       if (tenants.some((t) => levelOn(p, clusterId, t.id) !== null)) level = 'read_only';
     }
+    if (level === null && registryManager && r.level === 'read_only') level = 'read_only';
     if (level === null) {
       await this.deny(req, p, auditAs, 'not_found', notFound.code, { clusterId, tenantId });
       throw notFound;

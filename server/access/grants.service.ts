@@ -8,6 +8,7 @@ import { Cluster } from '../tenants/cluster.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Actor, AdminChanges } from './admin-audit';
 import { isDuplicateKey } from './admin.dto';
+import { assertMayGrant } from './escalation';
 import { Grant } from './grant.entity';
 import type { CreateGrantDto, GrantDto, GrantQuery } from './grants.dto';
 import { Role } from './role.entity';
@@ -104,6 +105,7 @@ export class GrantsService {
       e.clusterId = where.clusterId;
       e.tenantId = where.tenantId;
       e.target = { ...key, subjectName, resourceName: where.name, level: dto.level };
+      await assertMayGrant(em, actor.principal, { scope: dto.scope, resourceId, level: dto.level });
 
       const repo = em.getRepository(Grant);
       let existing = await repo.findOne({ where: key, lock: { mode: 'pessimistic_write' } });
@@ -148,6 +150,7 @@ export class GrantsService {
         resourceName: dto.resourceName,
         level: dto.level,
       };
+      await assertMayGrant(em, actor.principal, grant);
       await repo.delete({ id });
     });
   }

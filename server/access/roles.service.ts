@@ -7,6 +7,7 @@ import type { Page } from '../common/pagination';
 import { AppConfig, Edition } from '../config/config';
 import { Actor, AdminChanges } from './admin-audit';
 import { isDuplicateKey } from './admin.dto';
+import { assertHoldsRoles, assertMayGiveMenus } from './escalation';
 import { Grant } from './grant.entity';
 import { ENTERPRISE_MENUS, MENUS, MenuKey } from './menus';
 import { Role } from './role.entity';
@@ -61,6 +62,7 @@ export class RolesService {
   async create(dto: CreateRoleDto, actor: Actor): Promise<RoleDto> {
     const menus = canonicalMenus(dto.menus);
     return this.changes.run(actor, { action: 'role.create', target: { role: dto.name, menus } }, async (em, entry) => {
+      assertMayGiveMenus(actor.principal, menus);
       const repo = em.getRepository(Role);
       if (await repo.exists({ where: { name: dto.name } })) throw nameTaken(dto.name);
       let role: Role;
@@ -88,6 +90,9 @@ export class RolesService {
     return this.changes.run(actor, { action: 'role.update', target: { roleId: id } }, async (em, entry) => {
       const repo = em.getRepository(Role);
       const role = await lockCustomRole(em, id, entry);
+      // Only roles whose menus and grants the caller holds, and only to menus they hold.
+      await assertHoldsRoles(em, actor.principal, [role]);
+      if (dto.menus) assertMayGiveMenus(actor.principal, dto.menus);
       if (dto.name !== undefined && dto.name !== role.name) {
         // Names compare case-insensitively; renaming a role to another case of its own name is fine.
         const other = await repo.findOneBy({ name: dto.name });
@@ -121,6 +126,7 @@ export class RolesService {
   async remove(id: number, actor: Actor): Promise<void> {
     await this.changes.run(actor, { action: 'role.delete', target: { roleId: id } }, async (em, entry) => {
       const role = await lockCustomRole(em, id, entry);
+      await assertHoldsRoles(em, actor.principal, [role]);
       const counts = await userCounts(em, [id]);
       const grants = await em.getRepository(Grant).delete({ subjectType: 'role', subjectId: id });
       entry.target = { roleId: id, role: role.name, users: counts.get(id) ?? 0, grantsRemoved: grants.affected ?? 0 };

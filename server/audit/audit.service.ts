@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
+import { markAudited } from '../common/request-context';
 import { AuditEntry, AuditResult, AuditTarget } from './audit.entity';
 
 export interface AuditRecord {
@@ -53,6 +54,7 @@ export class AuditService {
 
   /** Writes one row; with a transaction's manager the row commits or rolls back with the change it describes. */
   async record(r: AuditRecord, em?: EntityManager): Promise<void> {
+    markAudited();
     const target = r.target ? { ...r.target, sql: snapshotSql(r.target.sql) } : null;
     const repo = em ? em.getRepository(AuditEntry) : this.repo;
     try {

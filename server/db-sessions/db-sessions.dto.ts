@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   Validate,
+  ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
@@ -32,6 +33,38 @@ export class SessionIdConstraint implements ValidatorConstraintInterface {
   }
   defaultMessage(): string {
     return 'session ids must be decimal strings from 0 to 9223372036854775807 or JSON integers from 0 to 9007199254740991';
+  }
+}
+
+/**
+ * `expect` of a kill: an object naming only ids of the batch, each with a bounded user and source
+ * and nothing else. Checked without walking anything larger than the batch.
+ */
+@ValidatorConstraint({ name: 'killExpect' })
+export class KillExpectConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    if (value === undefined) return true;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const ids = (args.object as { ids?: unknown }).ids;
+    const named = new Set(Array.isArray(ids) ? ids.map((v) => String(v)) : []);
+    const keys = Object.keys(value);
+    if (keys.length > MAX_KILL_BATCH) return false;
+    return keys.every((k) => {
+      const seen = (value as Record<string, unknown>)[k];
+      if (!named.has(k) || typeof seen !== 'object' || seen === null || Array.isArray(seen)) return false;
+      const fields = Object.keys(seen);
+      const { user, source } = seen as { user?: unknown; source?: unknown };
+      return (
+        fields.every((f) => f === 'user' || f === 'source') &&
+        typeof user === 'string' &&
+        user.length <= 128 &&
+        typeof source === 'string' &&
+        source.length <= 300
+      );
+    });
+  }
+  defaultMessage(): string {
+    return 'expect must map ids of this batch to { user (at most 128 characters), source (at most 300 characters) }';
   }
 }
 
@@ -171,6 +204,7 @@ export class KillDto {
   })
   @IsOptional()
   @IsObject()
+  @Validate(KillExpectConstraint)
   expect?: Record<string, SeenSessionDto>;
 }
 

@@ -221,6 +221,11 @@ export class DbSessionsService {
     return results;
   }
 
+  /**
+   * One id of a kill batch. The audit row is written before the KILL runs, so no session is killed
+   * without its record: when that write fails, nothing is killed and the id answers failed. A kill
+   * that then fails adds a row with its outcome. Never throws: a batch never fails halfway.
+   */
   private async killOne(
     t: Tenant,
     id: string,
@@ -230,7 +235,27 @@ export class DbSessionsService {
     ip: string,
   ): Promise<KillResultDto> {
     let row: SessionRow | null = null;
-    const result = await (async (): Promise<KillResultDto> => {
+    const action = scope === 'query' ? 'session.kill_query' : 'session.kill';
+    const record = async (result: KillResultDto): Promise<void> => {
+      const r = row as SessionRow | null;
+      await this.audit.record({
+        actor: p,
+        ip,
+        action,
+        result: auditResult(result.outcome),
+        errorCode: result.code && result.outcome !== 'killed' ? result.code : null,
+        message: result.outcome === 'killed' ? null : (result.message ?? null),
+        clusterId: t.clusterId,
+        tenantId: t.id,
+        sessionId: id,
+        target: r ? { user: r.user, host: r.source, db: r.db, sql: r.sql } : seen ? { user: seen.user, host: seen.source } : null,
+      });
+    };
+    const unaudited = (err: unknown): KillResultDto => {
+      this.logger.error({ msg: 'kill not run: its audit row could not be written', tenantId: t.id, id, error: (err as Error).message });
+      return { id, outcome: 'failed', code: 'AUDIT_UNAVAILABLE', message: 'The audit trail could not record the kill; nothing was killed' };
+    };
+    const refusal = await (async (): Promise<KillResultDto | null> => {
       if ((await this.pools.ownConnectionIds(t)).has(id)) {
         return { id, outcome: 'refused', code: 'OWN_CONNECTION', message: "This is one of the console's own connections" };
       }
@@ -254,24 +279,28 @@ export class DbSessionsService {
           message: `Session ${id} now belongs to ${row.user}@${row.source}, not ${seen.user}@${seen.source}; nothing was killed`,
         };
       }
-      return this.execKill(t, row, scope);
-    })();
-    await this.audit.record({
-      actor: p,
-      ip,
-      action: scope === 'query' ? 'session.kill_query' : 'session.kill',
-      result: auditResult(result.outcome),
-      errorCode: result.code && result.outcome !== 'killed' ? result.code : null,
-      message: result.outcome === 'killed' ? null : (result.message ?? null),
-      clusterId: t.clusterId,
-      tenantId: t.id,
-      sessionId: id,
-      target: row
-        ? { user: (row as SessionRow).user, host: (row as SessionRow).source, db: (row as SessionRow).db, sql: (row as SessionRow).sql }
-        : seen
-          ? { user: seen.user, host: seen.source }
-          : null,
+      return null;
+    })().catch((err: unknown): KillResultDto => {
+      // e.g. Redis unavailable for the console's own connection ids: nothing is killed
+      const e = err instanceof AppError ? err : new AppError('TENANT_QUERY_FAILED', String(err));
+      return { id, outcome: 'failed', code: e.code, message: e.message };
     });
+    if (refusal) {
+      await record(refusal).catch((err: unknown) => unaudited(err));
+      return refusal;
+    }
+    try {
+      await record({ id, outcome: 'killed' });
+    } catch (err) {
+      return unaudited(err);
+    }
+    const result = await this.execKill(t, row!, scope).catch((err: unknown): KillResultDto => ({
+      id,
+      outcome: 'failed',
+      code: 'TENANT_QUERY_FAILED',
+      message: (err as Error).message,
+    }));
+    if (result.outcome !== 'killed') await record(result).catch((err: unknown) => unaudited(err));
     return result;
   }
 

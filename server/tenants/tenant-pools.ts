@@ -4,6 +4,7 @@ import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { CredentialVault } from './credential-vault';
 import { endpointOf, OwnConnections } from './own-connections';
+import { tenantAuthPlugins } from './tenant-auth';
 import { isConnectionFailure, tenantError } from './tenant-errors';
 import type { Tenant } from './tenant.entity';
 
@@ -68,6 +69,7 @@ export class TenantPools implements OnModuleDestroy {
       dateStrings: true,
       charset: 'utf8mb4',
       queueLimit: 100,
+      authPlugins: tenantAuthPlugins({ passwordTyped: false }),
     });
     const e: Entry = { pool, signature: sig, endpoint: endpointOf(t), ownIds: new Set(), failures: 0, openUntil: 0 };
     // The promise pool re-emits the core pool's event with the core connection.
@@ -163,6 +165,7 @@ export class TenantPools implements OnModuleDestroy {
         bigNumberStrings: true,
         dateStrings: true,
         charset: 'utf8mb4',
+        authPlugins: tenantAuthPlugins({ passwordTyped: false }),
       });
       const id = String(conn.threadId);
       const e = this.entry(t);

@@ -1,5 +1,18 @@
-import { parsePrivileges, privilegeMessages } from './tenant-probe';
+import { parsePrivileges, privilegeMessages, privilegeSummary } from './tenant-probe';
 import { capabilitiesOf, detectDialect, versionNamesProduct } from './dialect';
+
+describe('privilegeSummary', () => {
+  it('keeps privilege names and where they apply, never the grantee or a password hash', () => {
+    expect(
+      privilegeSummary("GRANT PROCESS, SELECT ON *.* TO `so`@`%` IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'"),
+    ).toBe('PROCESS, SELECT ON *.*');
+    expect(privilegeSummary('GRANT ALL PRIVILEGES ON `app`.* TO `so`@`%` WITH GRANT OPTION')).toBe('ALL PRIVILEGES ON `app`.*');
+    expect(privilegeSummary('GRANT `dba_role` TO `so`@`%`')).toBe('`dba_role`');
+    expect(privilegeSummary("SET DEFAULT ROLE 'x' FOR 'so'@'%'")).toBeNull();
+    const p = parsePrivileges(["GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'"]);
+    expect(JSON.stringify(p)).not.toMatch(/PASSWORD|\*6BB4/);
+  });
+});
 
 describe('parsePrivileges', () => {
   it('reads ALL PRIVILEGES as everything', () => {

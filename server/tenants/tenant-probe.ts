@@ -5,6 +5,7 @@ import { AppError } from '../common/errors';
 import { withTimeout } from '../common/redis.service';
 import { endpointOf, OwnConnections } from './own-connections';
 import { Capabilities, capabilitiesOf, detectDialect, Dialect, versionNamesProduct } from './dialect';
+import { tenantAuthPlugins } from './tenant-auth';
 import { tenantError } from './tenant-errors';
 
 export interface ProbeTarget {
@@ -13,6 +14,8 @@ export interface ProbeTarget {
   port: number;
   username: string;
   password: string;
+  /** the user typed the password for this request (else it is the stored one) */
+  passwordTyped: boolean;
 }
 
 export interface Privileges {
@@ -20,7 +23,18 @@ export interface Privileges {
   process: boolean;
   /** CONNECTION_ADMIN / SUPER: may kill other users' sessions */
   kill: boolean;
+  /** privileges and where they apply ("PROCESS, SELECT ON *.*"), never the account or a password hash */
   grants: string[];
+}
+
+/**
+ * One SHOW GRANTS line without its grantee and whatever follows it (IDENTIFIED BY PASSWORD '*…',
+ * WITH GRANT OPTION): "PROCESS, SELECT ON *.*", or a granted role.
+ */
+export function privilegeSummary(line: string): string | null {
+  const m = /^GRANT\s+(.+?)\s+TO\s+/i.exec(line);
+  if (!m) return null;
+  return m[1]!.replace(/IDENTIFIED\b.*$/i, '').trim() || null;
 }
 
 export interface ProbeResult {
@@ -42,7 +56,7 @@ export function parsePrivileges(grants: string[]): Privileges {
   return {
     process: has(/\bPROCESS\b/),
     kill: has(/\bSUPER\b|\bCONNECTION[ _]ADMIN\b/),
-    grants,
+    grants: grants.map(privilegeSummary).filter((g): g is string => g !== null),
   };
 }
 
@@ -97,6 +111,7 @@ export class TenantProbe {
             password: t.password,
             connectTimeout: this.config.tenantConnectTimeoutMs,
             charset: 'utf8mb4',
+            authPlugins: tenantAuthPlugins({ passwordTyped: t.passwordTyped }),
           });
           // the probe's connection is the console's own too, while it lasts
           claimed = String(conn.threadId);

@@ -7,7 +7,7 @@ import { createDataSource, openDatabase } from '../../server/common/database';
 import { JsonLogger } from '../../server/common/logger';
 import { loadConfig } from '../../server/config/config';
 import { MIGRATIONS } from '../../migrations';
-import { dropDatabase, metaUrl, startTestApp, TestApp } from '../support/app';
+import { ADMIN_PASSWORD, dropDatabase, login, metaUrl, startTestApp, TestApp } from '../support/app';
 import { RedisServer } from '../support/servers';
 
 describe('foundation: HTTP basics on the real stack', () => {
@@ -48,8 +48,11 @@ describe('foundation: HTTP basics on the real stack', () => {
     expect(res.body.code).toBe('BAD_REQUEST');
   });
 
-  it('serves the OpenAPI document', async () => {
-    const res = await request(t.url).get('/api/docs-json').expect(200);
+  it('serves the OpenAPI document to signed-in users only', async () => {
+    expect((await request(t.url).get('/api/docs-json').expect(401)).body.code).toBe('UNAUTHENTICATED');
+    await request(t.url).get('/api/docs').expect(401);
+    const admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    const res = await admin.get('/api/docs-json').expect(200);
     expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/health', '/api/auth/login']));
   });
 

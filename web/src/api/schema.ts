@@ -148,6 +148,7 @@ export interface CreateTenantDto {
 }
 
 export interface CreateUserDto {
+  /** stored in canonical form: Unicode NFKC, trimmed, lower case */
   username: string;
   displayName?: string;
   roleIds: number[];
