@@ -8,8 +8,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
+import { apiJsonParser } from './common/body-limits';
 import { JsonLogger } from './common/logger';
 import { requestIdMiddleware } from './common/request-context';
+import { docsSignInRequired } from './access/docs-access';
+import { AuthService } from './auth/auth.service';
+import { noStoreForApi, securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 
@@ -37,14 +41,14 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (none by default).
+  app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  // The relay (/v1) reads its body raw and forwards it byte for byte: no JSON parser there.
-  const json = express.json({ limit: '4mb' });
-  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
-    req.path.startsWith('/v1/') ? next() : json(req, res, next),
-  );
+  app.use(securityHeaders({ https: config.cookieSecure }));
+  app.use(noStoreForApi);
+  // JSON bodies for /api only, bounded; the relay (/v1) reads its body raw and forwards it byte for byte.
+  app.use(apiJsonParser());
   app.use(cookieParser());
   app.setGlobalPrefix('api', {
     exclude: [
@@ -55,6 +59,7 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
+  if (!config.apiDocsPublic) app.use(['/api/docs', '/api/docs-json'], docsSignInRequired(app.get(AuthService)));
   SwaggerModule.setup('api/docs', app, buildOpenApi(app), { jsonDocumentUrl: 'api/docs-json' });
 
   const dist = webDist(config);

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/config';
@@ -34,7 +35,8 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusterRepo: Repository<Cluster>,
     private readonly config: AppConfig,
   ) {}
 
@@ -46,10 +48,12 @@ export class AccessGuard implements CanActivate {
       this.logger.error({ msg: 'route without access declaration refused', route: `${req.method} ${req.path}` });
       throw new AppError('ROUTE_NOT_DECLARED', 'This route declares no access rule and is refused');
     }
+    if (need.kind === 'menu') req.auditAs = need.auditAs;
     if (need.kind === 'public') return true;
 
-    const token = (req.cookies as Record<string, string | undefined> | undefined)?.[SESSION_COOKIE];
-    const principal = token ? await this.auth.principalFor(token) : null;
+    // cookie-parser turns "j:{...}" cookies into objects: only a string is a token
+    const token = (req.cookies as Record<string, unknown> | undefined)?.[SESSION_COOKIE];
+    const principal = typeof token === 'string' && token.length <= 128 ? await this.auth.principalFor(token) : null;
     if (!principal) throw new AppError('UNAUTHENTICATED', 'Sign in first; the console session is missing or has expired');
     req.principal = principal;
 
@@ -71,11 +75,21 @@ export class AccessGuard implements CanActivate {
       await this.deny(req, principal, need.auditAs);
       throw new AppError('PERMISSION_DENIED', `This needs the menu permission ${need.menus.join(' or ')}`);
     }
-    if (need.resource) await this.checkResource(req, principal, need.resource, need.auditAs);
+    if (need.resource) {
+      // Tenant administrators read every cluster and tenant of the registry they edit.
+      const registryManager = need.menus.includes('admin.tenants') && (principal.allAccess || principal.menus.includes('admin.tenants'));
+      await this.checkResource(req, principal, need.resource, need.auditAs, registryManager);
+    }
     return true;
   }
 
-  private async checkResource(req: PrincipalRequest, p: Principal, r: ResourceRequirement, auditAs?: string): Promise<void> {
+  private async checkResource(
+    req: PrincipalRequest,
+    p: Principal,
+    r: ResourceRequirement,
+    auditAs?: string,
+    registryManager = false,
+  ): Promise<void> {
     const raw = req.params[r.param];
     if (typeof raw !== 'string' || !/^[1-9]\d{0,8}$/.test(raw)) {
       throw new AppError('VALIDATION_FAILED', `${r.param} must be a positive integer`, {
@@ -86,15 +100,13 @@ export class AccessGuard implements CanActivate {
     let clusterId: number | undefined;
     let tenantId: number | undefined;
     if (r.kind === 'tenant') {
-      const t = Number.isNaN(id)
-        ? null
-        : await this.ds.getRepository(Tenant).findOne({ where: { id }, select: { id: true, clusterId: true } });
+      const t = Number.isNaN(id) ? null : await this.tenantRepo.findOne({ where: { id }, select: { id: true, clusterId: true } });
       if (t) {
         clusterId = t.clusterId;
         tenantId = t.id;
       }
     } else {
-      const c = await this.ds.getRepository(Cluster).findOne({ where: { id }, select: { id: true } });
+      const c = await this.clusterRepo.findOne({ where: { id }, select: { id: true } });
       if (c) clusterId = c.id;
     }
     const notFound =
@@ -108,9 +120,10 @@ export class AccessGuard implements CanActivate {
     // A cluster is visible when the caller may read it or one of its tenants.
     let level = levelOn(p, clusterId, tenantId);
     if (level === null && r.kind === 'cluster' && r.level === 'read_only') {
-      const tenants = await this.ds.getRepository(Tenant).find({ where: { clusterId }, select: { id: true } });
+      const tenants = await this.tenantRepo.find({ where: { clusterId }, select: { id: true } });
       if (tenants.some((t) => levelOn(p, clusterId, t.id) !== null)) level = 'read_only';
     }
+    if (level === null && registryManager && r.level === 'read_only') level = 'read_only';
     if (level === null) {
       await this.deny(req, p, auditAs, 'not_found', notFound.code, { clusterId, tenantId });
       throw notFound;

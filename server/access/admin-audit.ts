@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditResult, AuditTarget } from '../audit/audit.entity';
 import { AuditRecord, AuditService } from '../audit/audit.service';
+import { PrincipalVersion } from '../auth/principal-version';
 import { toAppError } from '../common/error.filter';
 import type { AppError } from '../common/errors';
 import type { Principal } from './principal';
@@ -37,6 +38,7 @@ export class AdminChanges {
   constructor(
     private readonly ds: DataSource,
     private readonly audit: AuditService,
+    private readonly version: PrincipalVersion,
   ) {}
 
   async run<T>(actor: Actor, entry: ChangeEntry, work: (em: EntityManager, entry: ChangeEntry) => Promise<T>): Promise<T> {
@@ -50,11 +52,14 @@ export class AdminChanges {
       ...over,
     });
     try {
-      return await this.ds.transaction('READ COMMITTED', async (em) => {
-        const value = await work(em, entry);
-        await this.audit.record(record({ result: 'ok' }), em);
-        return value;
-      });
+      // Users, roles and grants make up principals: every instance reloads them on the next request.
+      return await this.version.around(() =>
+        this.ds.transaction('READ COMMITTED', async (em) => {
+          const value = await work(em, entry);
+          await this.audit.record(record({ result: 'ok' }), em);
+          return value;
+        }),
+      );
     } catch (err) {
       const e = toAppError(err);
       await this.audit.record(record({ result: auditResultFor(e), errorCode: e.code, message: e.message })).catch(() => {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res }
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Menu } from './access.decorators';
-import { IdParam } from './admin.dto';
+import { IdPipe } from '../common/id.pipe';
 import { CreateGrantDto, GrantDto, GrantPageDto, GrantQuery } from './grants.dto';
 import { GrantsService } from './grants.service';
 import { clientIp } from './principal';
@@ -35,7 +35,7 @@ export class GrantsController {
   @Menu('admin.users', { auditAs: 'grant.delete' })
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Param() p: IdParam, @Req() req: PrincipalRequest): Promise<void> {
-    await this.grants.remove(p.id, { principal: req.principal!, ip: clientIp(req) });
+  async remove(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<void> {
+    await this.grants.remove(id, { principal: req.principal!, ip: clientIp(req) });
   }
 }

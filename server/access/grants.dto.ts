@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, Max, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { Omittable } from '../common/validation';
 import type { GrantLevel, GrantScope, GrantSubject } from './grant.entity';
 
 export const GRANT_SUBJECTS: readonly GrantSubject[] = ['user', 'role'];
@@ -10,12 +11,12 @@ export const GRANT_LEVELS: readonly GrantLevel[] = ['read_only', 'operate'];
 
 export class GrantQuery extends PageQuery {
   @ApiPropertyOptional({ enum: GRANT_SUBJECTS })
-  @IsOptional()
+  @Omittable()
   @IsIn(GRANT_SUBJECTS)
   subjectType?: GrantSubject;
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(1)
@@ -23,12 +24,12 @@ export class GrantQuery extends PageQuery {
   subjectId?: number;
 
   @ApiPropertyOptional({ enum: GRANT_SCOPES })
-  @IsOptional()
+  @Omittable()
   @IsIn(GRANT_SCOPES)
   scope?: GrantScope;
 
   @ApiPropertyOptional({ description: 'cluster or tenant id; 0 for scope all' })
-  @IsOptional()
+  @Omittable()
   @Type(() => Number)
   @IsInt()
   @Min(0)
@@ -73,7 +74,7 @@ export class CreateGrantDto {
   scope: GrantScope;
 
   @ApiPropertyOptional({ description: 'cluster or tenant id; omitted or 0 for scope all' })
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(0)
   @Max(2147483647)

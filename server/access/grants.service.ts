@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
@@ -7,6 +8,7 @@ import { Cluster } from '../tenants/cluster.entity';
 import { Tenant } from '../tenants/tenant.entity';
 import { Actor, AdminChanges } from './admin-audit';
 import { isDuplicateKey } from './admin.dto';
+import { assertMayGrant } from './escalation';
 import { Grant } from './grant.entity';
 import type { CreateGrantDto, GrantDto, GrantQuery } from './grants.dto';
 import { Role } from './role.entity';
@@ -63,6 +65,7 @@ async function namesFor(em: EntityManager, grants: Grant[]): Promise<Names> {
 export class GrantsService {
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Grant) private readonly grantRepo: Repository<Grant>,
     private readonly changes: AdminChanges,
   ) {}
 
@@ -72,9 +75,12 @@ export class GrantsService {
     if (q.subjectId !== undefined) where.subjectId = q.subjectId;
     if (q.scope !== undefined) where.scope = q.scope;
     if (q.resourceId !== undefined) where.resourceId = q.resourceId;
-    const [grants, total] = await this.ds
-      .getRepository(Grant)
-      .findAndCount({ where, order: { id: 'ASC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [grants, total] = await this.grantRepo.findAndCount({
+      where,
+      order: { id: 'ASC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const names = await namesFor(this.ds.manager, grants);
     return { items: grants.map((g) => toGrantDto(g, names)), total, page: q.page, pageSize: q.pageSize };
   }
@@ -99,6 +105,7 @@ export class GrantsService {
       e.clusterId = where.clusterId;
       e.tenantId = where.tenantId;
       e.target = { ...key, subjectName, resourceName: where.name, level: dto.level };
+      await assertMayGrant(em, actor.principal, { scope: dto.scope, resourceId, level: dto.level });
 
       const repo = em.getRepository(Grant);
       let existing = await repo.findOne({ where: key, lock: { mode: 'pessimistic_write' } });
@@ -143,6 +150,7 @@ export class GrantsService {
         resourceName: dto.resourceName,
         level: dto.level,
       };
+      await assertMayGrant(em, actor.principal, grant);
       await repo.delete({ id });
     });
   }

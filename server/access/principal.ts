@@ -1,8 +1,9 @@
+import { isIP } from 'node:net';
 import type { Request } from 'express';
 import type { Grant } from './grant.entity';
 import type { MenuKey } from './menus';
 
-/** Who is calling, loaded fresh from the metadata database on every request. */
+/** Who is calling: loaded from the metadata database, cached per console session until a change to users, roles or grants. */
 export interface Principal {
   userId: number;
   username: string;
@@ -21,8 +22,15 @@ export interface Principal {
 
 export interface PrincipalRequest extends Request {
   principal?: Principal;
+  /** the route's audit action, for refusals recorded by the error filter */
+  auditAs?: string;
 }
 
+/**
+ * The caller's address: the socket peer, or X-Forwarded-For only when the peer is a proxy named in
+ * TRUST_PROXY (Express applies that rule to `req.ip`). Always a valid IP address, else "".
+ */
 export function clientIp(req: Request): string {
-  return (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+  const ip = (req.ip ?? req.socket.remoteAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return isIP(ip) !== 0 ? ip : '';
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../common/pagination';
 import { Menu } from './access.decorators';
-import { IdParam } from './admin.dto';
+import { IdPipe } from '../common/id.pipe';
 import { clientIp } from './principal';
 import type { PrincipalRequest } from './principal';
 import { CreateRoleDto, MenuListDto, RoleDto, RolePageDto, UpdateRoleDto } from './roles.dto';
@@ -38,8 +38,8 @@ export class RolesController {
   @Patch(':id')
   @Menu('admin.users', { auditAs: 'role.update' })
   @ApiOkResponse({ type: RoleDto })
-  update(@Param() p: IdParam, @Body() dto: UpdateRoleDto, @Req() req: PrincipalRequest): Promise<RoleDto> {
-    return this.roles.update(p.id, dto, { principal: req.principal!, ip: clientIp(req) });
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateRoleDto, @Req() req: PrincipalRequest): Promise<RoleDto> {
+    return this.roles.update(id, dto, { principal: req.principal!, ip: clientIp(req) });
   }
 
   /** Built-in roles answer 409 BUILTIN_ROLE; the role's grants are removed with it. */
@@ -47,7 +47,7 @@ export class RolesController {
   @Menu('admin.users', { auditAs: 'role.delete' })
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Param() p: IdParam, @Req() req: PrincipalRequest): Promise<void> {
-    await this.roles.remove(p.id, { principal: req.principal!, ip: clientIp(req) });
+  async remove(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<void> {
+    await this.roles.remove(id, { principal: req.principal!, ip: clientIp(req) });
   }
 }

@@ -1,6 +1,7 @@
+import { Omittable } from '../common/validation';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsString, Length, MaxLength } from 'class-validator';
 import { MENUS, MenuKey } from './menus';
 
 const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim() : value);
@@ -36,7 +37,7 @@ export class CreateRoleDto {
   name: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(255)
@@ -49,35 +50,35 @@ export class CreateRoleDto {
   menus: MenuKey[];
 
   @ApiPropertyOptional({ description: 'never operate, whatever the grants say' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   readOnly?: boolean;
 }
 
 export class UpdateRoleDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 64 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @Length(1, 64)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 255 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(255)
   description?: string;
 
   @ApiPropertyOptional({ type: [String], enum: MENUS })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayUnique()
   @IsIn(MENUS, { each: true, message: MENU_MESSAGE })
   menus?: MenuKey[];
 
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   readOnly?: boolean;
 }

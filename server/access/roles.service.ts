@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { AppConfig, Edition } from '../config/config';
 import { Actor, AdminChanges } from './admin-audit';
 import { isDuplicateKey } from './admin.dto';
+import { assertHoldsRoles, assertMayGiveMenus } from './escalation';
 import { Grant } from './grant.entity';
 import { ENTERPRISE_MENUS, MENUS, MenuKey } from './menus';
 import { Role } from './role.entity';
@@ -39,6 +41,7 @@ function toRoleDto(r: Role, userCount: number): RoleDto {
 export class RolesService {
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Role) private readonly roleRepo: Repository<Role>,
     private readonly config: AppConfig,
     private readonly changes: AdminChanges,
   ) {}
@@ -48,9 +51,7 @@ export class RolesService {
   }
 
   async list(page: number, pageSize: number): Promise<Page<RoleDto>> {
-    const [roles, total] = await this.ds
-      .getRepository(Role)
-      .findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize });
+    const [roles, total] = await this.roleRepo.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize });
     const counts = await userCounts(
       this.ds.manager,
       roles.map((r) => r.id),
@@ -61,6 +62,7 @@ export class RolesService {
   async create(dto: CreateRoleDto, actor: Actor): Promise<RoleDto> {
     const menus = canonicalMenus(dto.menus);
     return this.changes.run(actor, { action: 'role.create', target: { role: dto.name, menus } }, async (em, entry) => {
+      assertMayGiveMenus(actor.principal, menus);
       const repo = em.getRepository(Role);
       if (await repo.exists({ where: { name: dto.name } })) throw nameTaken(dto.name);
       let role: Role;
@@ -88,6 +90,9 @@ export class RolesService {
     return this.changes.run(actor, { action: 'role.update', target: { roleId: id } }, async (em, entry) => {
       const repo = em.getRepository(Role);
       const role = await lockCustomRole(em, id, entry);
+      // Only roles whose menus and grants the caller holds, and only to menus they hold.
+      await assertHoldsRoles(em, actor.principal, [role]);
+      if (dto.menus) assertMayGiveMenus(actor.principal, dto.menus);
       if (dto.name !== undefined && dto.name !== role.name) {
         // Names compare case-insensitively; renaming a role to another case of its own name is fine.
         const other = await repo.findOneBy({ name: dto.name });
@@ -121,6 +126,7 @@ export class RolesService {
   async remove(id: number, actor: Actor): Promise<void> {
     await this.changes.run(actor, { action: 'role.delete', target: { roleId: id } }, async (em, entry) => {
       const role = await lockCustomRole(em, id, entry);
+      await assertHoldsRoles(em, actor.principal, [role]);
       const counts = await userCounts(em, [id]);
       const grants = await em.getRepository(Grant).delete({ subjectType: 'role', subjectId: id });
       entry.target = { roleId: id, role: role.name, users: counts.get(id) ?? 0, grantsRemoved: grants.affected ?? 0 };

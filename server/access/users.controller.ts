@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Menu } from './access.decorators';
-import { IdParam } from './admin.dto';
+import { IdPipe } from '../common/id.pipe';
 import { clientIp } from './principal';
 import type { PrincipalRequest } from './principal';
 import { CreatedUserDto, CreateUserDto, InitialPasswordDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './users.dto';
@@ -31,15 +31,15 @@ export class UsersController {
   @Patch(':id')
   @Menu('admin.users', { auditAs: 'user.update' })
   @ApiOkResponse({ type: UserDto })
-  update(@Param() p: IdParam, @Body() dto: UpdateUserDto, @Req() req: PrincipalRequest): Promise<UserDto> {
-    return this.users.update(p.id, dto, { principal: req.principal!, ip: clientIp(req) });
+  update(@Param('id', IdPipe) id: number, @Body() dto: UpdateUserDto, @Req() req: PrincipalRequest): Promise<UserDto> {
+    return this.users.update(id, dto, { principal: req.principal!, ip: clientIp(req) });
   }
 
   @Post(':id/reset-password')
   @Menu('admin.users', { auditAs: 'user.reset_password' })
   @HttpCode(200)
   @ApiOkResponse({ type: InitialPasswordDto })
-  resetPassword(@Param() p: IdParam, @Req() req: PrincipalRequest): Promise<InitialPasswordDto> {
-    return this.users.resetPassword(p.id, { principal: req.principal!, ip: clientIp(req) });
+  resetPassword(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<InitialPasswordDto> {
+    return this.users.resetPassword(id, { principal: req.principal!, ip: clientIp(req) });
   }
 }

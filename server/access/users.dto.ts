@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { canonicalUsername } from '../auth/username';
 import { PageQuery } from '../common/pagination';
+import { Omittable } from '../common/validation';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9._-]{2,64}$/;
 
@@ -9,7 +11,7 @@ const trim = ({ value }: { value: unknown }): unknown => (typeof value === 'stri
 
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'part of the user name or display name' })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(64)
   q?: string;
@@ -38,13 +40,19 @@ export class UserPageDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty({ pattern: USERNAME_PATTERN.source, minLength: 2, maxLength: 64 })
+  @ApiProperty({
+    pattern: USERNAME_PATTERN.source,
+    minLength: 2,
+    maxLength: 64,
+    description: 'stored in canonical form: Unicode NFKC, trimmed, lower case',
+  })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && value.length <= 256 ? canonicalUsername(value) : value))
   @IsString()
   @Matches(USERNAME_PATTERN, { message: 'username must be 2 to 64 letters, digits, ".", "_" or "-"' })
   username: string;
 
   @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(128)
@@ -62,7 +70,7 @@ export class CreateUserDto {
     minLength: 10,
     description: 'omitted: a password is generated, answered once, and must be changed at first sign-in',
   })
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MinLength(10, { message: 'password must be at least 10 characters long' })
   @MaxLength(256)
@@ -71,19 +79,19 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ maxLength: 128 })
-  @IsOptional()
+  @Omittable()
   @Transform(trim)
   @IsString()
   @MaxLength(128)
   displayName?: string;
 
   @ApiPropertyOptional({ description: 'false ends every console session of the user at once' })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   enabled?: boolean;
 
   @ApiPropertyOptional({ type: [Number], description: 'replaces the user’s roles' })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(64)
   @IsInt({ each: true })

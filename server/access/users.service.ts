@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ConsoleSessionStore } from '../auth/console-session.store';
 import { generatePassword, hashPassword } from '../auth/password';
 import { User } from '../auth/user.entity';
@@ -7,6 +8,7 @@ import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { Actor, AdminChanges } from './admin-audit';
 import { escapeLike, isDuplicateKey } from './admin.dto';
+import { assertHoldsRoles, assertMayManageUser } from './escalation';
 import { Role } from './role.entity';
 import type { CreatedUserDto, CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './users.dto';
 
@@ -28,14 +30,13 @@ const isAdmin = (enabled: boolean, roles: Role[]): boolean => enabled && roles.s
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(User) private readonly userRepo: Repository<User>,
     private readonly sessions: ConsoleSessionStore,
     private readonly changes: AdminChanges,
   ) {}
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
-    const qb = this.ds
-      .getRepository(User)
+    const qb = this.userRepo
       .createQueryBuilder('u')
       .leftJoinAndSelect('u.roles', 'r')
       .orderBy('u.id', 'ASC')
@@ -51,6 +52,7 @@ export class UsersService {
     const passwordHash = await hashPassword(dto.password ?? generated!);
     return this.changes.run(actor, { action: 'user.create', target: { username: dto.username } }, async (em, entry) => {
       const roles = await rolesByIds(em, dto.roleIds);
+      await assertHoldsRoles(em, actor.principal, roles);
       const repo = em.getRepository(User);
       if (await repo.exists({ where: { username: dto.username } })) throw nameTaken(dto.username);
       let id: number;
@@ -90,7 +92,10 @@ export class UsersService {
         : [];
       const user = await lockUser(em, id);
       entry.target = { userId: id, username: user.username };
+      await assertMayManageUser(em, actor.principal, user);
       const roles = dto.roleIds === undefined ? user.roles : await rolesByIds(em, dto.roleIds);
+      const added = roles.filter((r) => !user.roles.some((had) => had.id === r.id));
+      await assertHoldsRoles(em, actor.principal, added);
       const enabled = dto.enabled ?? user.enabled;
       if (isAdmin(user.enabled, user.roles) && !isAdmin(enabled, roles)) {
         await assertAnotherAdmin(em, user, adminRoles);
@@ -123,6 +128,7 @@ export class UsersService {
     return this.changes.run(actor, { action: 'user.reset_password', target: { userId: id } }, async (em, entry) => {
       const user = await lockUser(em, id);
       entry.target = { userId: id, username: user.username };
+      await assertMayManageUser(em, actor.principal, user);
       await em.getRepository(User).update({ id }, { passwordHash, mustChangePassword: true });
       await this.sessions.destroyAll(id);
       return { initialPassword };

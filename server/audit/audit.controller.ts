@@ -97,6 +97,15 @@ export class AuditController {
         await write(res, dtos.map((d) => csvRow(AUDIT_CSV_COLUMNS.map((c) => d[c]))).join(''));
         next = await rows.next();
       }
+      // Recorded before the answer completes: a client that saw the whole file finds its row at once,
+      // and an export that cannot be recorded is cut off like a failed one.
+      await this.audit.record({
+        actor: req.principal!,
+        ip: clientIp(req),
+        action: 'audit.export',
+        result: 'ok',
+        target: { filters: { ...q }, rows: count },
+      });
       res.end();
     } catch (err) {
       // Cut the transfer so a partial file can never pass for a complete one.
@@ -106,13 +115,6 @@ export class AuditController {
     } finally {
       await rows.return(undefined);
     }
-    await this.audit.record({
-      actor: req.principal!,
-      ip: clientIp(req),
-      action: 'audit.export',
-      result: 'ok',
-      target: { filters: { ...q }, rows: count },
-    });
   }
 }
 

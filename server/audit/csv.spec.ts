@@ -21,6 +21,12 @@ describe('csvCell', () => {
     expect(csvCell('cr\rhere')).toBe('"cr\rhere"');
   });
 
+  it('quotes cells holding a semicolon or a tab, the separators of other locales', () => {
+    expect(csvCell('a;b')).toBe('"a;b"');
+    expect(csvCell('a\tb')).toBe('"a\tb"');
+    expect(csvCell({ sql: 'SELECT 1; SELECT 2' })).toBe('"{""sql"":""SELECT 1; SELECT 2""}"');
+  });
+
   it.each(['=SUM(A1:A2)', '+1', '-1+2', '@cmd', '\tx', '\rx'])('neutralises %j against formula injection', (text) => {
     const cell = csvCell(text);
     const [[read]] = parseCsv(`${cell}\r\n`) as [[string]];

@@ -1,6 +1,7 @@
 /** Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection"). */
 const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
+/** A separator of either kind (comma; semicolon where the locale splits on it), a tab, a quote or a line break. */
+const NEEDS_QUOTES = /[",;\t\r\n]/;
 
 /**
  * One CSV cell (RFC 4180): null and undefined are empty, dates are ISO 8601, objects are JSON.

@@ -39,7 +39,8 @@ export class AuthController {
     res.cookie(SESSION_COOKIE, token, {
       httpOnly: true,
       sameSite: 'strict',
-      secure: this.config.cookieSecure,
+      // Secure whenever the console is served over HTTPS (directly, or behind a proxy named in TRUST_PROXY)
+      secure: this.config.cookieSecure || req.secure,
       path: '/',
       maxAge: this.config.consoleSessionTtlSeconds * 1000,
     });

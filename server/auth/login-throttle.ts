@@ -5,13 +5,13 @@ const WINDOW_SECONDS = 300;
 const MAX_PER_ACCOUNT = 10;
 const MAX_PER_IP = 50;
 
-/** Counts failed logins per account and per IP in a fixed window. */
+/** Counts failed logins per account (its throttle name, see username.ts) and per IP in a fixed window. */
 @Injectable()
 export class LoginThrottle {
   constructor(private readonly redis: RedisService) {}
 
   private keys(username: string, ip: string): [string, string] {
-    return [this.redis.key('login-fail', 'u', username.toLowerCase()), this.redis.key('login-fail', 'ip', ip)];
+    return [this.redis.key('login-fail', 'u', username), this.redis.key('login-fail', 'ip', ip)];
   }
 
   /** Seconds to wait when throttled, else 0. */

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     const probe = new TenantProbe(config);
     for (const d of DEMO_TENANTS) {
       if (await tenants.findOneBy({ clusterId: cluster.id, name: d.name })) continue;
-      const target = { name: d.name, host: '127.0.0.1', port: d.port, username: 'sessionops', password: 'sessionops' };
+      const target = { name: d.name, host: '127.0.0.1', port: d.port, username: 'sessionops', password: 'sessionops', passwordTyped: true };
       const r = await probe.probe(target);
       await tenants.save(
         tenants.create({

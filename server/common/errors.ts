@@ -4,6 +4,7 @@ import { HttpStatus } from '@nestjs/common';
 export const ErrorCodes = {
   VALIDATION_FAILED: HttpStatus.BAD_REQUEST,
   BAD_REQUEST: HttpStatus.BAD_REQUEST,
+  TENANT_PASSWORD_REQUIRED: HttpStatus.BAD_REQUEST,
   UNAUTHENTICATED: HttpStatus.UNAUTHORIZED,
   INVALID_CREDENTIALS: HttpStatus.UNAUTHORIZED,
   ACCOUNT_DISABLED: HttpStatus.FORBIDDEN,

@@ -5,6 +5,18 @@ import type { NextFunction, Request, Response } from 'express';
 
 export interface RequestContext {
   requestId: string;
+  /** set once an audit row was written for this request */
+  audited?: boolean;
+}
+
+/** Notes that the current request has its audit row. */
+export function markAudited(): void {
+  const store = requestContext.getStore();
+  if (store) store.audited = true;
+}
+
+export function wasAudited(): boolean {
+  return requestContext.getStore()?.audited === true;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

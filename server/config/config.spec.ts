@@ -36,3 +36,25 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('security settings', () => {
+  it('trusts no proxy and keeps the API docs private by default', () => {
+    const c = loadConfig({ MASTER_KEY: key });
+    expect(c.trustProxy).toEqual([]);
+    expect(c.apiDocsPublic).toBe(false);
+    expect(c.consoleSessionMaxAgeSeconds).toBe(86400);
+    expect(c.consoleSessionsPerUser).toBe(10);
+  });
+
+  it('reads TRUST_PROXY as addresses, CIDRs and named ranges', () => {
+    expect(loadConfig({ MASTER_KEY: key, TRUST_PROXY: 'none' }).trustProxy).toEqual([]);
+    expect(loadConfig({ MASTER_KEY: key, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::1' }).trustProxy).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      'fd00::1',
+    ]);
+    for (const bad of ['*', 'true', '10.0.0.0/33', 'proxy.example.com', '1.2.3.4/8/9']) {
+      expect(() => loadConfig({ MASTER_KEY: key, TRUST_PROXY: bad })).toThrow(/TRUST_PROXY/);
+    }
+  });
+});

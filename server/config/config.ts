@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /**
@@ -42,6 +43,16 @@ export class AppConfig {
   relayCurrency: string;
   /** host:port list of a Redis Cluster; when set the relay uses it instead of REDIS_URL */
   redisClusterNodes: { host: string; port: number }[] | undefined;
+
+  // security
+  /** proxies whose X-Forwarded-For is believed (addresses, CIDRs or loopback/linklocal/uniquelocal); none by default */
+  trustProxy: string[];
+  /** the OpenAPI document and its UI without signing in */
+  apiDocsPublic: boolean;
+  /** seconds a console session lives at most, however active */
+  consoleSessionMaxAgeSeconds: number;
+  /** console sessions one user may hold; the oldest ends when one more starts */
+  consoleSessionsPerUser: number;
 
   // relay gateway: limits, circuit breaker, prices
   /** requests in flight per session; 0 = unlimited */
@@ -165,6 +176,20 @@ class Reader {
     return nodes.map((m) => ({ host: m![1]!, port: Number(m![2]) }));
   }
 
+  /** "none" or a comma-separated list of IP addresses, CIDRs or loopback/linklocal/uniquelocal */
+  proxies(name: string): string[] {
+    const v = this.raw(name);
+    if (v === undefined || v.toLowerCase() === 'none') return [];
+    const parts = v.split(',').map((p) => p.trim());
+    const ok = parts.every((p) => {
+      if (['loopback', 'linklocal', 'uniquelocal'].includes(p)) return true;
+      const [addr, bits, extra] = p.split('/');
+      if (extra !== undefined || !addr || isIP(addr) === 0) return false;
+      return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (isIP(addr) === 4 ? 32 : 128));
+    });
+    return ok ? parts : this.fail(name, 'none, or a comma-separated list of IP addresses, CIDRs, loopback, linklocal or uniquelocal', []);
+  }
+
   /** JSON {"<model prefix>": {input, output, cacheWrite5m, cacheWrite1h, cacheRead}} merged over the defaults */
   prices(name: string): Record<string, ModelPrice> {
     const v = this.raw(name);
@@ -243,6 +268,12 @@ export function loadConfig(env: Env = process.env, opts: { needKey?: boolean } =
     relayMaxBodyBytes: r.int('RELAY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     relayCurrency: r.string('RELAY_CURRENCY', 'USD', /^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as USD or CNY'),
     redisClusterNodes: r.hostPorts('REDIS_CLUSTER_NODES'),
+
+    // security
+    trustProxy: r.proxies('TRUST_PROXY'),
+    apiDocsPublic: r.bool('API_DOCS_PUBLIC', false),
+    consoleSessionMaxAgeSeconds: r.int('CONSOLE_SESSION_MAX_AGE', 24 * 3600, 60, 90 * 24 * 3600),
+    consoleSessionsPerUser: r.int('CONSOLE_SESSIONS_PER_USER', 10, 1, 1000),
 
     // relay gateway
     relaySessionMaxInFlight: r.int('RELAY_SESSION_MAX_IN_FLIGHT', 0, 0, 100000),

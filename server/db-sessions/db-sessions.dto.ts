@@ -16,6 +16,7 @@ import {
   MaxLength,
   Min,
   Validate,
+  ValidationArguments,
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
@@ -31,12 +32,54 @@ export class SessionIdConstraint implements ValidatorConstraintInterface {
     return ids.every((v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_SESSION_ID);
   }
   defaultMessage(): string {
-    return 'session ids must be decimal integers from 0 to 9223372036854775807';
+    return 'session ids must be decimal strings from 0 to 9223372036854775807 or JSON integers from 0 to 9007199254740991';
+  }
+}
+
+/**
+ * `expect` of a kill: an object naming only ids of the batch, each with a bounded user and source
+ * and nothing else. Checked without walking anything larger than the batch.
+ */
+@ValidatorConstraint({ name: 'killExpect' })
+export class KillExpectConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    if (value === undefined) return true;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+    const ids = (args.object as { ids?: unknown }).ids;
+    const named = new Set(Array.isArray(ids) ? ids.map((v) => String(v)) : []);
+    const keys = Object.keys(value);
+    if (keys.length > MAX_KILL_BATCH) return false;
+    return keys.every((k) => {
+      const seen = (value as Record<string, unknown>)[k];
+      if (!named.has(k) || typeof seen !== 'object' || seen === null || Array.isArray(seen)) return false;
+      const fields = Object.keys(seen);
+      const { user, source } = seen as { user?: unknown; source?: unknown };
+      return (
+        fields.every((f) => f === 'user' || f === 'source') &&
+        typeof user === 'string' &&
+        user.length <= 128 &&
+        typeof source === 'string' &&
+        source.length <= 300
+      );
+    });
+  }
+  defaultMessage(): string {
+    return 'expect must map ids of this batch to { user (at most 128 characters), source (at most 300 characters) }';
   }
 }
 
 export function isSessionId(v: string): boolean {
   return new SessionIdConstraint().validate(v);
+}
+
+/**
+ * Session ids in a JSON body: decimal strings, or JSON integers a script wrote as numbers. A number
+ * is exact only up to 2^53-1 (JSON.parse already rounded anything larger), so only safe
+ * non-negative integers become strings; every other value is left for the validator to refuse.
+ */
+export function sessionIdsFromJson({ value }: { value: unknown }): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v));
 }
 
 export const SORT_FIELDS = ['time', 'id', 'user', 'source', 'db', 'command', 'state', 'tenant'] as const;
@@ -133,7 +176,19 @@ export class SeenSessionDto {
 }
 
 export class KillDto {
-  @ApiProperty({ type: [String], maxItems: MAX_KILL_BATCH, minItems: 1 })
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [
+        { type: 'string', pattern: '^\\d{1,19}$' },
+        { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      ],
+    },
+    maxItems: MAX_KILL_BATCH,
+    minItems: 1,
+    description: 'session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings',
+  })
+  @Transform(sessionIdsFromJson)
   @IsArray()
   @ArrayMinSize(1, { message: 'ids must name at least one session' })
   @ArrayMaxSize(MAX_KILL_BATCH, { message: `ids may name at most ${MAX_KILL_BATCH} sessions` })
@@ -149,6 +204,7 @@ export class KillDto {
   })
   @IsOptional()
   @IsObject()
+  @Validate(KillExpectConstraint)
   expect?: Record<string, SeenSessionDto>;
 }
 

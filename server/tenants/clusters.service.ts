@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { Grant } from '../access/grant.entity';
 import { levelOn, seesCluster } from '../access/permissions';
@@ -21,17 +22,13 @@ export function managesTenants(p: Principal): boolean {
 
 @Injectable()
 export class ClustersService {
-  private readonly clusters: Repository<Cluster>;
-  private readonly tenants: Repository<Tenant>;
-
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     private readonly vault: CredentialVault,
     private readonly audit: AuditService,
-  ) {
-    this.clusters = ds.getRepository(Cluster);
-    this.tenants = ds.getRepository(Tenant);
-  }
+  ) {}
 
   toDto(c: Cluster, tenantCount: number, p: Principal): ClusterDto {
     return {
@@ -58,12 +55,26 @@ export class ClustersService {
     for (const t of tenants) byCluster.set(t.clusterId, [...(byCluster.get(t.clusterId) ?? []), t.id]);
     return clusters
       .filter((c) => managesTenants(p) || seesCluster(p, c.id, byCluster.get(c.id) ?? []))
-      .map((c) => this.toDto(c, byCluster.get(c.id)?.length ?? 0, p));
+      .map((c) => this.toDto(c, this.readable(p, c.id, byCluster.get(c.id) ?? []).length, p));
   }
 
   async get(id: number, p: Principal): Promise<ClusterDto> {
     const c = await this.find(id);
-    return this.toDto(c, await this.tenants.countBy({ clusterId: id }), p);
+    const tenants = await this.tenants.find({ where: { clusterId: id }, select: { id: true } });
+    return this.toDto(
+      c,
+      this.readable(
+        p,
+        id,
+        tenants.map((t) => t.id),
+      ).length,
+      p,
+    );
+  }
+
+  /** The tenants of a cluster the caller may read: every one for tenant administrators. */
+  private readable(p: Principal, clusterId: number, tenantIds: number[]): number[] {
+    return managesTenants(p) ? tenantIds : tenantIds.filter((t) => levelOn(p, clusterId, t) !== null);
   }
 
   async find(id: number): Promise<Cluster> {
@@ -105,6 +116,24 @@ export class ClustersService {
   async update(id: number, dto: UpdateClusterDto, p: Principal, ip: string): Promise<ClusterDto> {
     const c = await this.find(id);
     const { sysPassword, ...rest } = dto;
+    const changed: Record<string, { from: unknown; to: unknown }> = {};
+    for (const [k, v] of Object.entries(rest) as [keyof typeof rest, unknown][]) {
+      const before = c[k as keyof Cluster] as unknown;
+      if (v !== undefined && before !== v) changed[k] = { from: before ?? null, to: v ?? null };
+    }
+    // A stored sys password never goes to an endpoint it was not entered for.
+    const moved = (['sysHost', 'sysPort', 'sysUser'] as const).filter((f) => f in changed);
+    if (moved.length && c.sysPasswordEnc !== null && sysPassword === undefined) {
+      throw new AppError(
+        'TENANT_PASSWORD_REQUIRED',
+        `Changing ${moved.join(', ')} needs the sys password entered again (or null to clear it)`,
+        {
+          fields: moved.map((field) => ({ field, problems: ['changing it needs the sys password entered again'] })),
+        },
+      );
+    }
+    if (sysPassword !== undefined)
+      changed.sysPassword = { from: c.sysPasswordEnc === null ? 'unset' : 'set', to: sysPassword ? 'changed' : 'cleared' };
     Object.assign(c, rest);
     if (sysPassword !== undefined) c.sysPasswordEnc = sysPassword === '' || sysPassword === null ? null : this.vault.seal(sysPassword);
     try {
@@ -113,7 +142,7 @@ export class ClustersService {
       if (isDuplicate(err)) throw new AppError('NAME_TAKEN', `A cluster named ${dto.name ?? ''} already exists`);
       throw err;
     }
-    await this.audit.record({ actor: p, ip, action: 'cluster.update', result: 'ok', clusterId: id, target: { name: c.name } });
+    await this.audit.record({ actor: p, ip, action: 'cluster.update', result: 'ok', clusterId: id, target: { name: c.name, changed } });
     return this.get(id, p);
   }
 

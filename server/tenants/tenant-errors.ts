@@ -1,4 +1,5 @@
 import { AppError } from '../common/errors';
+import { FULL_AUTH_REFUSED } from './tenant-auth';
 
 interface DriverError {
   code?: string;
@@ -23,6 +24,9 @@ export function tenantError(err: unknown, where: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as DriverError;
   const msg = e.sqlMessage ?? e.message ?? String(err);
+  if (msg.includes(FULL_AUTH_REFUSED)) {
+    return new AppError('TENANT_AUTH_FAILED', `${where}: ${msg}`, { reason: 'full_authentication_refused' });
+  }
   if (e.code === 'ER_ACCESS_DENIED_ERROR' || e.errno === 1045 || e.errno === 1044) {
     return new AppError('TENANT_AUTH_FAILED', `${where}: ${msg}`, { errno: e.errno });
   }

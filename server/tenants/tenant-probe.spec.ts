@@ -1,5 +1,18 @@
-import { parsePrivileges, privilegeMessages } from './tenant-probe';
-import { capabilitiesOf, detectDialect } from './dialect';
+import { parsePrivileges, privilegeMessages, privilegeSummary } from './tenant-probe';
+import { capabilitiesOf, detectDialect, versionNamesProduct } from './dialect';
+
+describe('privilegeSummary', () => {
+  it('keeps privilege names and where they apply, never the grantee or a password hash', () => {
+    expect(
+      privilegeSummary("GRANT PROCESS, SELECT ON *.* TO `so`@`%` IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'"),
+    ).toBe('PROCESS, SELECT ON *.*');
+    expect(privilegeSummary('GRANT ALL PRIVILEGES ON `app`.* TO `so`@`%` WITH GRANT OPTION')).toBe('ALL PRIVILEGES ON `app`.*');
+    expect(privilegeSummary('GRANT `dba_role` TO `so`@`%`')).toBe('`dba_role`');
+    expect(privilegeSummary("SET DEFAULT ROLE 'x' FOR 'so'@'%'")).toBeNull();
+    const p = parsePrivileges(["GRANT USAGE ON *.* TO `u`@`%` IDENTIFIED BY PASSWORD '*6BB4837EB74329105EE4568DDA7DC67ED2CA2AD9'"]);
+    expect(JSON.stringify(p)).not.toMatch(/PASSWORD|\*6BB4/);
+  });
+});
 
 describe('parsePrivileges', () => {
   it('reads ALL PRIVILEGES as everything', () => {
@@ -28,6 +41,39 @@ describe('detectDialect and capabilities', () => {
     expect(detectDialect('8.0.36', null)).toMatchObject({ dialect: 'mysql', version: '8.0.36' });
     expect(detectDialect('8.0.11-TiDB-v7.5.1', null)).toMatchObject({ dialect: 'tidb', version: '7.5.1' });
     expect(detectDialect('5.7.25', '4.2.1.0')).toMatchObject({ dialect: 'oceanbase', major: 4, minor: 2, patch: 1 });
+  });
+
+  it.each([
+    ['5.7.25-OceanBase-v3.2.4', '3.2.4', [3, 2, 4], false],
+    ['5.7.25-OceanBase_CE-v4.2.1.0', '4.2.1.0', [4, 2, 1], true],
+    ['5.7.25-OceanBase_CE-v4.2.1.2', '4.2.1.2', [4, 2, 1], true],
+    ['5.7.25-OceanBase_CE-v4.2.0.0', '4.2.0.0', [4, 2, 0], false],
+    ['8.0.30-OceanBase_CE-v4.3.5.1', '4.3.5.1', [4, 3, 5], true],
+    ['8.0.25-OceanBase-v4.2.5.0', '4.2.5.0', [4, 2, 5], true],
+  ] as const)('detects OceanBase from VERSION() %s without ob_version()', (version, product, [major, minor, patch], trace) => {
+    const detected = detectDialect(version, null);
+    expect(detected).toEqual({ dialect: 'oceanbase', version: product, major, minor, patch });
+    expect(capabilitiesOf(detected, false)).toEqual({
+      processlistSource: 'oceanbase.GV$OB_PROCESSLIST',
+      nativeSqlId: true,
+      fullLinkTrace: trace,
+      killViaServer: true,
+    });
+    expect(versionNamesProduct(version)).toBe(true);
+  });
+
+  it('takes the product version from VERSION() first and from ob_version() second', () => {
+    expect(detectDialect('5.7.25-OceanBase_CE-v4.2.1.2', '4.2.0.0')).toMatchObject({ version: '4.2.1.2', patch: 1 });
+    // VERSION() names OceanBase without a product version: ob_version() supplies it
+    expect(detectDialect('5.7.25-OceanBase', '4.2.1.0')).toMatchObject({ dialect: 'oceanbase', version: '4.2.1.0' });
+    expect(versionNamesProduct('5.7.25-OceanBase')).toBe(false);
+    // VERSION() that does not name it (a tenant's overwritten version variable): ob_version() tells
+    expect(detectDialect('8.0.36', '4.3.0.1')).toMatchObject({ dialect: 'oceanbase', version: '4.3.0.1', major: 4, minor: 3 });
+    expect(versionNamesProduct('8.0.36')).toBe(false);
+    expect(versionNamesProduct('10.11.19-MariaDB-0+deb12u1')).toBe(true);
+    // nothing else is taken for OceanBase
+    expect(detectDialect('5.7.44-log', null).dialect).toBe('mysql');
+    expect(detectDialect('10.6.16-MariaDB-OceanBaseless', null).dialect).toBe('mariadb');
   });
 
   it('offers full-link trace from OceanBase 4.2.1 and performance_schema from MySQL 8.0.22', () => {

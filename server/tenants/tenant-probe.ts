@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { withTimeout } from '../common/redis.service';
-import { Capabilities, capabilitiesOf, detectDialect, Dialect } from './dialect';
+import { endpointOf, OwnConnections } from './own-connections';
+import { Capabilities, capabilitiesOf, detectDialect, Dialect, versionNamesProduct } from './dialect';
+import { tenantAuthPlugins } from './tenant-auth';
 import { tenantError } from './tenant-errors';
 
 export interface ProbeTarget {
@@ -12,6 +14,8 @@ export interface ProbeTarget {
   port: number;
   username: string;
   password: string;
+  /** the user typed the password for this request (else it is the stored one) */
+  passwordTyped: boolean;
 }
 
 export interface Privileges {
@@ -19,7 +23,18 @@ export interface Privileges {
   process: boolean;
   /** CONNECTION_ADMIN / SUPER: may kill other users' sessions */
   kill: boolean;
+  /** privileges and where they apply ("PROCESS, SELECT ON *.*"), never the account or a password hash */
   grants: string[];
+}
+
+/**
+ * One SHOW GRANTS line without its grantee and whatever follows it (IDENTIFIED BY PASSWORD '*…',
+ * WITH GRANT OPTION): "PROCESS, SELECT ON *.*", or a granted role.
+ */
+export function privilegeSummary(line: string): string | null {
+  const m = /^GRANT\s+(.+?)\s+TO\s+/i.exec(line);
+  if (!m) return null;
+  return m[1]!.replace(/IDENTIFIED\b.*$/i, '').trim() || null;
 }
 
 export interface ProbeResult {
@@ -41,7 +56,7 @@ export function parsePrivileges(grants: string[]): Privileges {
   return {
     process: has(/\bPROCESS\b/),
     kill: has(/\bSUPER\b|\bCONNECTION[ _]ADMIN\b/),
-    grants,
+    grants: grants.map(privilegeSummary).filter((g): g is string => g !== null),
   };
 }
 
@@ -74,12 +89,17 @@ async function firstValue(conn: Connection, sql: string, timeout: number): Promi
  */
 @Injectable()
 export class TenantProbe {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    /** absent outside the application (the demo seeding CLI) */
+    @Optional() private readonly own?: OwnConnections,
+  ) {}
 
   async probe(t: ProbeTarget): Promise<ProbeResult> {
     const where = `Tenant ${t.name} (${t.host}:${t.port})`;
     const budget = this.config.tenantConnectTimeoutMs + this.config.tenantQueryTimeoutMs;
     let conn: Connection | undefined;
+    let claimed: string | undefined;
     try {
       return await withTimeout(
         (async () => {
@@ -91,14 +111,21 @@ export class TenantProbe {
             password: t.password,
             connectTimeout: this.config.tenantConnectTimeoutMs,
             charset: 'utf8mb4',
+            authPlugins: tenantAuthPlugins({ passwordTyped: t.passwordTyped }),
           });
+          // the probe's connection is the console's own too, while it lasts
+          claimed = String(conn.threadId);
+          this.own?.add(endpointOf(t), claimed);
           const timeout = this.config.tenantQueryTimeoutMs;
           const version = await firstValue(conn, 'SELECT VERSION()', timeout);
           const latencyMs = Math.round(performance.now() - started);
           if (version === null) throw new AppError('TENANT_NOT_MYSQL', `${where} answered but not like a MySQL-compatible server`);
-          // OceanBase has ob_version(); a fixture schema may provide it as oceanbase.ob_version().
-          const obVersion =
-            (await firstValue(conn, 'SELECT ob_version()', timeout)) ?? (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout));
+          // VERSION() names OceanBase, MariaDB and TiDB. Only when it does not settle the product is
+          // ob_version() asked (a fixture schema may provide it as oceanbase.ob_version()).
+          const obVersion = versionNamesProduct(version)
+            ? null
+            : ((await firstValue(conn, 'SELECT ob_version()', timeout)) ??
+              (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout)));
           const detected = detectDialect(version, obVersion);
           const ps = (await firstValue(conn, 'SELECT @@performance_schema', timeout)) === '1';
           const capabilities = capabilitiesOf(detected, ps);
@@ -136,6 +163,7 @@ export class TenantProbe {
       };
     } finally {
       (conn as Connection | undefined)?.destroy();
+      if (claimed !== undefined) this.own?.remove(endpointOf(t), claimed);
     }
   }
 }

@@ -33,8 +33,8 @@ export class TenantsController {
   @Menu('admin.tenants')
   @HttpCode(200)
   @ApiOkResponse({ type: TestResultDto })
-  testUnsaved(@Body() dto: TenantConnectionDto): Promise<TestResultDto> {
-    return this.tenants.testUnsaved(dto);
+  testUnsaved(@Body() dto: TenantConnectionDto, @Req() req: PrincipalRequest): Promise<TestResultDto> {
+    return this.tenants.testUnsaved(dto, req.principal!, clientIp(req));
   }
 
   @Get(':id')
@@ -69,7 +69,7 @@ export class TenantsController {
   @Menu('admin.tenants')
   @HttpCode(200)
   @ApiOkResponse({ type: TestResultDto })
-  test(@Param('id', IdPipe) id: number): Promise<TestResultDto> {
-    return this.tenants.test(id);
+  test(@Param('id', IdPipe) id: number, @Req() req: PrincipalRequest): Promise<TestResultDto> {
+    return this.tenants.test(id, req.principal!, clientIp(req));
   }
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { Omittable } from '../common/validation';
 
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]{0,253})$|^\[?[0-9A-Fa-f:]+\]?$/;
 const ADDRESS = /^[A-Za-z0-9.:[\]-]{1,253}:\d{1,5}$/;
@@ -107,28 +108,30 @@ export class TenantSavedDto {
 export class CreateClusterDto {
   @ApiProperty() @IsString() @Matches(NAME, { message: 'name must be 1-64 letters, digits, ".", "-" or "_"' }) name: string;
   @ApiProperty({ enum: ['oceanbase', 'mysql'] }) @IsIn(['oceanbase', 'mysql']) kind: 'oceanbase' | 'mysql';
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) description?: string;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsString()
+  @MaxLength(253)
   @Matches(HOST, { message: 'sysHost must be a host name or IP address' })
   sysHost?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(65535) sysPort?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) sysUser?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) sysPassword?: string;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(65535) sysPort?: number;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 128) sysUser?: string;
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(256) sysPassword?: string;
 }
 
 export class UpdateClusterDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(NAME, { message: 'name must be 1-64 letters, digits, ".", "-" or "_"' })
   name?: string;
-  @ApiPropertyOptional({ enum: ['oceanbase', 'mysql'] }) @IsOptional() @IsIn(['oceanbase', 'mysql']) kind?: 'oceanbase' | 'mysql';
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(255) description?: string;
+  @ApiPropertyOptional({ enum: ['oceanbase', 'mysql'] }) @Omittable() @IsIn(['oceanbase', 'mysql']) kind?: 'oceanbase' | 'mysql';
+  @ApiPropertyOptional() @Omittable() @IsString() @MaxLength(255) description?: string;
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
+  @MaxLength(253)
   @Matches(HOST, { message: 'sysHost must be a host name or IP address' })
   sysHost?: string | null;
   @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(65535) sysPort?: number | null;
@@ -142,47 +145,62 @@ export class UpdateClusterDto {
 
 export class TenantConnectionDto {
   @ApiProperty() @IsString() @Matches(NAME, { message: 'name must be 1-64 letters, digits, ".", "-" or "_"' }) name: string;
-  @ApiProperty() @IsString() @Matches(HOST, { message: 'host must be a host name or IP address' }) host: string;
+  @ApiProperty() @IsString() @MaxLength(253) @Matches(HOST, { message: 'host must be a host name or IP address' }) host: string;
   @ApiProperty() @IsInt() @Min(1) @Max(65535) port: number;
   @ApiProperty() @IsString() @Length(1, 128) username: string;
   @ApiProperty() @IsString() @MaxLength(256) password: string;
 }
 
 export class CreateTenantDto extends TenantConnectionDto {
-  @ApiProperty() @IsInt() @Min(1) clusterId: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ADDRESS, { message: 'proxyAddress must be host:port' }) proxyAddress?: string;
+  @ApiProperty() @IsInt() @Min(1) @Max(2147483647) clusterId: number;
+  @ApiPropertyOptional()
+  @Omittable()
+  @IsString()
+  @MaxLength(260)
+  @Matches(ADDRESS, { message: 'proxyAddress must be host:port' })
+  proxyAddress?: string;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(260, { each: true })
   @Matches(ADDRESS, { each: true, message: 'each directServers entry must be host:port' })
   directServers?: string[];
 }
 
 export class UpdateTenantDto {
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) clusterId?: number;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(2147483647) clusterId?: number;
   @ApiPropertyOptional()
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Matches(NAME, { message: 'name must be 1-64 letters, digits, ".", "-" or "_"' })
   name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(HOST, { message: 'host must be a host name or IP address' }) host?: string;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(65535) port?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 128) username?: string;
-  @ApiPropertyOptional({ description: 'omit to keep the stored password' }) @IsOptional() @IsString() @MaxLength(256) password?: string;
+  @ApiPropertyOptional()
+  @Omittable()
+  @IsString()
+  @MaxLength(253)
+  @Matches(HOST, { message: 'host must be a host name or IP address' })
+  host?: string;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(65535) port?: number;
+  @ApiPropertyOptional() @Omittable() @IsString() @Length(1, 128) username?: string;
+  @ApiPropertyOptional({ description: 'omit to keep the stored password' }) @Omittable() @IsString() @MaxLength(256) password?: string;
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
+  @MaxLength(260)
   @Matches(ADDRESS, { message: 'proxyAddress must be host:port' })
   proxyAddress?: string | null;
   @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMaxSize(64)
+  @IsString({ each: true })
+  @MaxLength(260, { each: true })
   @Matches(ADDRESS, { each: true, message: 'each directServers entry must be host:port' })
   directServers?: string[];
 }
 
 export class TenantListQuery extends PageQuery {
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) clusterId?: number;
+  @ApiPropertyOptional() @Omittable() @Type(() => Number) @IsInt() @Min(1) @Max(2147483647) clusterId?: number;
 }

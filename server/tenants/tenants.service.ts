@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Grant } from '../access/grant.entity';
 import { levelOn } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
+import { RedisService } from '../common/redis.service';
 import { paginate, type Page } from '../common/pagination';
 import { Cluster } from './cluster.entity';
 import { isDuplicate, managesTenants } from './clusters.service';
@@ -16,19 +18,16 @@ import type { CreateTenantDto, TenantConnectionDto, TenantDto, TenantSavedDto, U
 
 @Injectable()
 export class TenantsService {
-  private readonly tenants: Repository<Tenant>;
-  private readonly clusters: Repository<Cluster>;
-
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     private readonly vault: CredentialVault,
     private readonly probe: TenantProbe,
     private readonly pools: TenantPools,
     private readonly audit: AuditService,
-  ) {
-    this.tenants = ds.getRepository(Tenant);
-    this.clusters = ds.getRepository(Cluster);
-  }
+    private readonly redis: RedisService,
+  ) {}
 
   toDto(t: Tenant, clusterName: string, p: Principal): TenantDto {
     return {
@@ -119,7 +118,7 @@ export class TenantsService {
       });
       throw err;
     });
-    const test = await this.probe.probe(dto);
+    const test = await this.probe.probe({ ...dto, passwordTyped: true });
     const t = this.tenants.create({
       clusterId: dto.clusterId,
       name: dto.name,
@@ -160,24 +159,53 @@ export class TenantsService {
   }
 
   async update(id: number, dto: UpdateTenantDto, p: Principal, ip: string): Promise<TenantSavedDto> {
-    const t = await this.find(id);
-    const cluster = await this.requireCluster(dto.clusterId ?? t.clusterId);
+    const fail = async (err: unknown, where: { clusterId?: number | null; tenantId?: number | null } = {}): Promise<never> => {
+      const e = err instanceof AppError ? err : null;
+      await this.audit.record({
+        actor: p,
+        ip,
+        action: 'tenant.update',
+        result: e?.status === 404 ? 'not_found' : 'failed',
+        errorCode: e?.code ?? 'INTERNAL',
+        clusterId: where.clusterId ?? null,
+        tenantId: where.tenantId ?? id,
+        message: e?.message ?? null,
+      });
+      throw err;
+    };
+    const t = await this.find(id).catch((err: unknown) => fail(err, { tenantId: null }));
+    const where = { clusterId: t.clusterId, tenantId: t.id };
+    const cluster = await this.requireCluster(dto.clusterId ?? t.clusterId).catch((err: unknown) => fail(err, where));
     const { password, ...rest } = dto;
+    const typed = password !== undefined && password !== '';
+    const changed = changedFields(t, rest);
+    // The stored password never goes to an endpoint it was not registered for.
+    const moved = ENDPOINT_FIELDS.filter((f) => f in changed);
+    if (moved.length && !typed) {
+      await fail(
+        new AppError('TENANT_PASSWORD_REQUIRED', `Changing ${moved.join(', ')} needs the password entered again`, {
+          fields: moved.map((field) => ({ field, problems: ['changing it needs the password entered again'] })),
+        }),
+        where,
+      );
+    }
+    if (typed) changed.password = { from: 'unchanged', to: 'changed' };
     Object.assign(t, rest);
-    if (password !== undefined && password !== '') t.passwordEnc = this.vault.seal(password);
+    if (typed) t.passwordEnc = this.vault.seal(password);
     const test = await this.probe.probe({
       name: t.name,
       host: t.host,
       port: t.port,
       username: t.username,
-      password: this.vault.open(t.passwordEnc),
+      password: typed ? password : this.vault.open(t.passwordEnc),
+      passwordTyped: typed,
     });
     this.applyProbe(t, test);
     try {
       await this.tenants.save(t);
     } catch (err) {
-      if (isDuplicate(err)) throw new AppError('NAME_TAKEN', `Cluster ${cluster.name} already has a tenant named ${t.name}`);
-      throw err;
+      if (isDuplicate(err)) await fail(new AppError('NAME_TAKEN', `Cluster ${cluster.name} already has a tenant named ${t.name}`), where);
+      await fail(err, where);
     }
     this.pools.close(t.id);
     await this.audit.record({
@@ -187,13 +215,23 @@ export class TenantsService {
       result: 'ok',
       clusterId: t.clusterId,
       tenantId: t.id,
-      target: { name: t.name },
+      target: { name: t.name, changed },
     });
     return { tenant: this.toDto(t, cluster.name, p), test };
   }
 
   async remove(id: number, p: Principal, ip: string): Promise<void> {
-    const t = await this.find(id);
+    const t = await this.find(id).catch(async (err: unknown) => {
+      await this.audit.record({
+        actor: p,
+        ip,
+        action: 'tenant.delete',
+        result: 'not_found',
+        errorCode: 'TENANT_NOT_FOUND',
+        tenantId: null,
+      });
+      throw err;
+    });
     await this.ds.transaction(async (m) => {
       await m.getRepository(Grant).delete({ scope: 'tenant', resourceId: id });
       await m.getRepository(Tenant).delete({ id });
@@ -210,15 +248,19 @@ export class TenantsService {
     });
   }
 
-  /** Test connection of a registered tenant; the result also becomes its health. */
-  async test(id: number): Promise<ProbeResult> {
-    const t = await this.find(id);
+  /** Test connection of a registered tenant (stored password); the result also becomes its health. Audited. */
+  async test(id: number, p: Principal, ip: string): Promise<ProbeResult> {
+    const t = await this.find(id).catch(async (err: unknown) => {
+      await this.audit.record({ actor: p, ip, action: 'tenant.test', result: 'not_found', errorCode: 'TENANT_NOT_FOUND', tenantId: null });
+      throw err;
+    });
     const r = await this.probe.probe({
       name: t.name,
       host: t.host,
       port: t.port,
       username: t.username,
       password: this.vault.open(t.passwordEnc),
+      passwordTyped: false,
     });
     this.applyProbe(t, r);
     await this.tenants.update(
@@ -233,10 +275,62 @@ export class TenantsService {
         healthCheckedAt: t.healthCheckedAt,
       },
     );
+    await this.audit.record({
+      actor: p,
+      ip,
+      action: 'tenant.test',
+      result: r.ok ? 'ok' : 'failed',
+      errorCode: r.error?.code ?? null,
+      clusterId: t.clusterId,
+      tenantId: t.id,
+      target: { name: t.name, host: `${t.host}:${t.port}` },
+    });
     return r;
   }
 
-  testUnsaved(dto: TenantConnectionDto): Promise<ProbeResult> {
-    return this.probe.probe(dto);
+  /**
+   * Test connection of an unsaved tenant: it reaches any address the caller names, so it is
+   * audited and limited per user (TEST_LIMIT in a window of a minute).
+   */
+  async testUnsaved(dto: TenantConnectionDto, p: Principal, ip: string): Promise<ProbeResult> {
+    const target = { name: dto.name, host: `${dto.host}:${dto.port}`, user: dto.username };
+    const count = await this.redis.run(async (r) => {
+      const key = this.redis.key('tenant-test', p.userId);
+      const [[, n]] = (await r.multi().incr(key).expire(key, 60, 'NX').exec()) as [[null, number], unknown];
+      return n;
+    });
+    if (count > TEST_LIMIT) {
+      await this.audit.record({ actor: p, ip, action: 'tenant.test', result: 'denied', errorCode: 'TOO_MANY_REQUESTS', target });
+      throw new AppError('TOO_MANY_REQUESTS', `At most ${TEST_LIMIT} connection tests per minute; try again shortly`, {
+        retryAfterSeconds: 60,
+      });
+    }
+    const r = await this.probe.probe({ ...dto, passwordTyped: true });
+    await this.audit.record({
+      actor: p,
+      ip,
+      action: 'tenant.test',
+      result: r.ok ? 'ok' : 'failed',
+      errorCode: r.error?.code ?? null,
+      target,
+    });
+    return r;
   }
+}
+
+/** Connection tests of unsaved tenants per user and minute. */
+export const TEST_LIMIT = 20;
+
+/** Fields that say where the stored password goes. */
+const ENDPOINT_FIELDS = ['host', 'port', 'username', 'proxyAddress', 'directServers'] as const;
+
+/** Fields of an update that differ from the stored tenant, old → new. */
+function changedFields(t: Tenant, dto: Omit<UpdateTenantDto, 'password'>): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [k, v] of Object.entries(dto) as [keyof typeof dto, unknown][]) {
+    if (v === undefined) continue;
+    const before = t[k as keyof Tenant] as unknown;
+    if (JSON.stringify(before ?? null) !== JSON.stringify(v ?? null)) out[k] = { from: before ?? null, to: v ?? null };
+  }
+  return out;
 }

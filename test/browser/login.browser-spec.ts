@@ -42,4 +42,37 @@ describe('console shell in Chromium', () => {
     await page.locator('[data-test=page-notFound]').waitFor();
     await ctx.close();
   });
+
+  it('runs under the Content-Security-Policy without a violation, and refuses to be framed', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    const violations: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`Content Security Policy: ${e.violatedDirective} ${e.blockedURI}`),
+      );
+    });
+    const res = await page.goto(`${t.url}/login`);
+    expect(res?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    for (const path of ['/admin/users', '/admin/roles', '/admin/grants', '/audit', '/tenants']) {
+      await page.goto(`${t.url}${path}`);
+      await page.locator('[data-test=side-menu]').waitFor();
+    }
+    // open a popup (Element Plus positions it with inline styles)
+    await page.goto(`${t.url}/admin/users`);
+    await page.locator('.el-table').first().waitFor();
+    expect(violations).toEqual([]);
+
+    // a page of another origin cannot frame the console
+    const framer = await ctx.newPage();
+    await framer.setContent(`<iframe id="f" src="${t.url}/login"></iframe>`);
+    // setContent waits for the load event, which waits for the frame: the browser put its error page there
+    const frame = await (await framer.waitForSelector('#f')).contentFrame();
+    expect(frame?.url()).toMatch(/^chrome-error:/);
+    await ctx.close();
+  });
 });

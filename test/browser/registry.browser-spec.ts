@@ -111,6 +111,11 @@ describe('clusters & tenants registry in Chromium', () => {
     const password = drawer.locator('[data-test=tenant-password]');
     expect(await password.inputValue()).toBe('');
     expect(await password.getAttribute('placeholder')).toBe('留空则保持不变');
+    // moving the tenant to another address needs the password entered again
+    await drawer.locator('[data-test=tenant-port]').fill(String(tenant.port + 1));
+    await drawer.locator('[data-test=tenant-save]').click();
+    await drawer.getByText('请重新输入密码后再保存').waitFor();
+    await drawer.locator('[data-test=tenant-port]').fill(String(tenant.port));
     await drawer.locator('[data-test=tenant-name-input]').fill('tenant_a1');
     await drawer.locator('[data-test=tenant-save]').click();
     await drawer.waitFor({ state: 'hidden' });

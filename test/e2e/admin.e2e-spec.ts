@@ -135,7 +135,11 @@ describe('administration: accounts, roles, grants and the audit API', () => {
       expect(res.body).toMatchObject({ id: eve.id, enabled: false });
       const gone = await session.get('/api/auth/me').expect(401);
       expect(gone.body.code).toBe('UNAUTHENTICATED');
-      expect((await tryLogin('eve', 'eve-password-1').expect(403)).body.code).toBe('ACCOUNT_DISABLED');
+      // a disabled account answers like a wrong password; the audit row tells the reason
+      expect((await tryLogin('eve', 'eve-password-1').expect(401)).body.code).toBe('INVALID_CREDENTIALS');
+      expect((await auditOf({ action: 'auth.login', actor: 'eve', result: 'denied' })).items[0]).toMatchObject({
+        errorCode: 'ACCOUNT_DISABLED',
+      });
 
       await admin.patch(`/api/users/${eve.id}`, { enabled: true }).expect(200);
       // The ended session stays ended; a new sign-in works.
@@ -201,6 +205,9 @@ describe('administration: accounts, roles, grants and the audit API', () => {
 
       expect(await ds.getRepository(User).countBy({ username: 'csrf-victim' })).toBe(0);
       expect((await ds.getRepository(User).findOneByOrFail({ id: adminId })).displayName).toBe('Administrator');
+      // every refused mutation is audited
+      const refused = (await auditOf({ result: 'denied' })).items.filter((i) => i.errorCode === 'CSRF_INVALID');
+      expect(refused.map((i) => i.action).sort()).toEqual(['grant.delete', 'user.create', 'user.create', 'user.update']);
     });
 
     it('throttles sign-in after repeated failures for one account and audits every attempt', async () => {
@@ -488,6 +495,8 @@ describe('administration: accounts, roles, grants and the audit API', () => {
       expect((await auditOf({ action: 'grant.delete' })).items.map((i) => `${i.result}:${i.tenantId}`)).toEqual([
         'not_found:null',
         `ok:${tenant.id}`,
+        // the CSRF-refused attempt of an earlier test
+        'denied:null',
       ]);
     });
 
@@ -507,7 +516,8 @@ describe('administration: accounts, roles, grants and the audit API', () => {
   });
 
   describe('audit API', () => {
-    const trap = `=cmd|' /C calc'!A0,"x"`;
+    // already in canonical form (lower case), as sign-in names are audited
+    const trap = `=cmd|' /c calc'!a0,"x"`;
 
     it('filters by actor, action, result and time, and pages', async () => {
       await tryLogin(trap, 'whatever').expect(401);
@@ -545,7 +555,7 @@ describe('administration: accounts, roles, grants and the audit API', () => {
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename="audit-[\w-]+\.csv"$/);
       const text = res.text;
       expect(text.startsWith('\uFEFF')).toBe(true);
-      expect(text).toContain(`,"'=cmd|' /C calc'!A0,""x""",`);
+      expect(text).toContain(`,"'=cmd|' /c calc'!a0,""x""",`);
       const rows = parseCsv(text.slice(1));
       expect(rows[0]).toEqual([...AUDIT_CSV_COLUMNS]);
       expect(rows).toHaveLength(2);

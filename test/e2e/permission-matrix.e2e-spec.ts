@@ -110,6 +110,13 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'DELETE /api/tenants/:id/sessions/:sessionId/trace': { allowed: OPERATORS, path: '/api/tenants/{tenantA}/sessions/999999999/trace' },
 
+  // relay sessions: open to every signed-in user, who sees and terminates only their own
+  'GET /api/relay/sessions': { allowed: SIGNED_IN },
+  'POST /api/relay/sessions/terminate': { allowed: SIGNED_IN, body: {} },
+  'GET /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
+  'GET /api/relay/sessions/:id/requests': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests' },
+  'GET /api/relay/sessions/:id/requests/:seq': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests/1' },
+  'DELETE /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
   // relay keys: every signed-in user manages their own (the service scopes them)
   'GET /api/relay/keys': { allowed: SIGNED_IN },
   'POST /api/relay/keys': { allowed: SIGNED_IN, body: {} },
@@ -319,5 +326,131 @@ describe('permission-scoped views and audited refusals', () => {
     } finally {
       await community.close();
     }
+  });
+});
+
+describe('no one hands out a role, menu or grant they do not hold', () => {
+  let t: TestApp;
+  let admin: Client;
+  let ua: Client;
+  const ids: Record<string, number> = {};
+
+  const audit = async (action: string) =>
+    (await admin.get(`/api/audit?action=${action}&actor=esc_ua&pageSize=50`).expect(200)).body.items as {
+      result: string;
+      errorCode: string | null;
+    }[];
+
+  beforeAll(async () => {
+    t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
+    admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    ids.cluster = (await admin.post('/api/clusters', { name: 'c1', kind: 'mysql' }).expect(201)).body.id;
+    const s = STACK.tenantA;
+    ids.tenant = (
+      await admin
+        .post('/api/tenants', { clusterId: ids.cluster, name: 'a', host: s.host, port: s.port, username: s.user, password: s.password })
+        .expect(201)
+    ).body.tenant.id;
+    const roles = (await admin.get('/api/roles').expect(200)).body.items as { id: number; name: string }[];
+    for (const r of roles) ids[r.name] = r.id;
+    ids.uaRole = (await admin.post('/api/roles', { name: 'User admin', menus: ['admin.users', 'tenant.sessions'] }).expect(201)).body.id;
+    ids.ua = (
+      await admin.post('/api/users', { username: 'esc_ua', roleIds: [ids.uaRole], password: 'esc-ua-password' }).expect(201)
+    ).body.user.id;
+    ids.dba = (
+      await admin.post('/api/users', { username: 'esc_dba', roleIds: [ids.DBA!], password: 'esc-dba-password' }).expect(201)
+    ).body.user.id;
+    ids.relay = (
+      await admin.post('/api/users', { username: 'esc_relay', roleIds: [ids['Relay user']!], password: 'esc-relay-pw1' }).expect(201)
+    ).body.user.id;
+    ids.peer = (
+      await admin.post('/api/users', { username: 'esc_peer', roleIds: [ids.uaRole], password: 'esc-peer-pw12' }).expect(201)
+    ).body.user.id;
+    await admin
+      .post('/api/grants', { subjectType: 'user', subjectId: ids.dba, scope: 'tenant', resourceId: ids.tenant, level: 'operate' })
+      .expect(201);
+    // the user administrator may read tenant a, no more
+    await admin
+      .post('/api/grants', { subjectType: 'user', subjectId: ids.ua, scope: 'tenant', resourceId: ids.tenant, level: 'read_only' })
+      .expect(201);
+    ua = await login(t.url, 'esc_ua', 'esc-ua-password');
+  }, 120000);
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses making oneself Administrator, and audits the refusal', async () => {
+    const res = await ua.patch(`/api/users/${ids.ua}`, { roleIds: [ids.uaRole, ids.Administrator] }).expect(403);
+    expect(res.body.code).toBe('PERMISSION_DENIED');
+    const me = (await ua.get('/api/auth/me').expect(200)).body;
+    expect(me.allAccess).toBe(false);
+    expect(me.roles.map((r: { name: string }) => r.name)).toEqual(['User admin']);
+    expect((await audit('user.update'))[0]).toMatchObject({ result: 'denied', errorCode: 'PERMISSION_DENIED' });
+  });
+
+  it('refuses giving anyone a role with menus or grants the giver lacks', async () => {
+    // DBA carries diagnosis.sessions, which the user administrator does not hold
+    await ua.patch(`/api/users/${ids.relay}`, { roleIds: [ids.DBA] }).expect(403);
+    await ua.post('/api/users', { username: 'esc_new', roleIds: [ids.Administrator], password: 'esc-new-password' }).expect(403);
+    await ua.post('/api/users', { username: 'esc_new', roleIds: [ids.Auditor], password: 'esc-new-password' }).expect(403);
+    expect((await admin.get('/api/users?q=esc_new').expect(200)).body.total).toBe(0);
+    // a role whose menus the giver holds is fine
+    await ua.patch(`/api/users/${ids.relay}`, { roleIds: [ids['Relay user'], ids.uaRole] }).expect(200);
+    await ua.patch(`/api/users/${ids.relay}`, { roleIds: [ids['Relay user']] }).expect(200);
+  });
+
+  it('refuses roles carrying menus the creator lacks, and changing roles beyond their own', async () => {
+    await ua.post('/api/roles', { name: 'Sneaky', menus: ['admin.tenants'] }).expect(403);
+    await ua.post('/api/roles', { name: 'Sneaky', menus: ['audit.read', 'admin.users'] }).expect(403);
+    const ok = (await ua.post('/api/roles', { name: 'Helpers', menus: ['tenant.sessions'] }).expect(201)).body.id;
+    await ua.patch(`/api/roles/${ok}`, { menus: ['tenant.sessions', 'admin.tenants'] }).expect(403);
+    await ua.patch(`/api/roles/${ok}`, { menus: ['tenant.sessions', 'admin.users'] }).expect(200);
+    expect((await audit('role.create'))[0]).toMatchObject({ result: 'ok' });
+    expect((await audit('role.update')).map((r) => r.result)).toEqual(['ok', 'denied']);
+  });
+
+  it('refuses grants on all clusters and grants stronger than the granter holds', async () => {
+    await ua.post('/api/grants', { subjectType: 'user', subjectId: ids.ua, scope: 'all', level: 'operate' }).expect(403);
+    await ua.post('/api/grants', { subjectType: 'user', subjectId: ids.ua, scope: 'all', level: 'read_only' }).expect(403);
+    await ua
+      .post('/api/grants', { subjectType: 'user', subjectId: ids.ua, scope: 'tenant', resourceId: ids.tenant, level: 'operate' })
+      .expect(403);
+    await ua
+      .post('/api/grants', { subjectType: 'role', subjectId: ids.uaRole, scope: 'cluster', resourceId: ids.cluster, level: 'read_only' })
+      .expect(403);
+    // what the granter holds may be passed on
+    await ua
+      .post('/api/grants', { subjectType: 'user', subjectId: ids.relay, scope: 'tenant', resourceId: ids.tenant, level: 'read_only' })
+      .expect(201);
+    // nor revoke what they do not hold
+    const dbaGrant = (await admin.get(`/api/grants?subjectId=${ids.dba}&subjectType=user`).expect(200)).body.items[0].id;
+    await ua.del(`/api/grants/${dbaGrant}`).expect(403);
+    expect((await admin.get(`/api/grants?subjectId=${ids.dba}&subjectType=user`).expect(200)).body.total).toBe(1);
+    const grants = (await admin.get(`/api/grants?subjectId=${ids.ua}&subjectType=user`).expect(200)).body.items;
+    expect(grants.map((g: { scope: string; level: string }) => `${g.scope}:${g.level}`)).toEqual(['tenant:read_only']);
+    expect((await audit('grant.create')).map((r) => r.result)).toEqual(['ok', 'denied', 'denied', 'denied', 'denied']);
+  });
+
+  it('refuses resetting the password of an administrator or of an account holding more', async () => {
+    const adminId = (await admin.get('/api/auth/me').expect(200)).body.user.id;
+    const res = await ua.post(`/api/users/${adminId}/reset-password`).expect(403);
+    expect(res.body).not.toHaveProperty('initialPassword');
+    await ua.post(`/api/users/${ids.dba}/reset-password`).expect(403);
+    await ua.patch(`/api/users/${adminId}`, { enabled: false }).expect(403);
+    await ua.patch(`/api/users/${adminId}`, { displayName: 'owned' }).expect(403);
+    // the administrator and the DBA still sign in with their passwords
+    await login(t.url, 'admin', ADMIN_PASSWORD);
+    await login(t.url, 'esc_dba', 'esc-dba-password');
+    // an account holding no more than the caller may be reset
+    const ok = await ua.post(`/api/users/${ids.peer}/reset-password`).expect(200);
+    expect(ok.body.initialPassword).toMatch(/^[A-Za-z0-9]{16}$/);
+    expect((await audit('user.reset_password')).map((r) => r.result)).toEqual(['ok', 'denied', 'denied']);
+  });
+
+  it('lets an Administrator do all of it', async () => {
+    await admin.post('/api/grants', { subjectType: 'user', subjectId: ids.relay, scope: 'all', level: 'operate' }).expect(201);
+    await admin.patch(`/api/users/${ids.relay}`, { roleIds: [ids.Administrator] }).expect(200);
+    await admin.post(`/api/users/${ids.dba}/reset-password`).expect(200);
   });
 });

@@ -89,9 +89,13 @@ describe('clusters and tenants registry on the real stack', () => {
       })
       .expect(201);
     const id = created.body.tenant.id;
-    const edited = await admin.patch(`/api/tenants/${id}`, { proxyAddress: '127.0.0.1:2883' }).expect(200);
+    const edited = await admin.patch(`/api/tenants/${id}`, { name: 'viewer-2' }).expect(200);
     expect(edited.body.test.ok).toBe(true);
-    expect(edited.body.tenant.proxyAddress).toBe('127.0.0.1:2883');
+    expect(edited.body.tenant.name).toBe('viewer-2');
+    // where the password goes may change only with the password entered again
+    const moved = await admin.patch(`/api/tenants/${id}`, { proxyAddress: '127.0.0.1:2883' }).expect(400);
+    expect(moved.body.code).toBe('TENANT_PASSWORD_REQUIRED');
+    await admin.patch(`/api/tenants/${id}`, { proxyAddress: '127.0.0.1:2883', password: SECRET }).expect(200);
 
     const db = new URL(t.config.databaseUrl).pathname.slice(1);
     const dump = spawnSync(

@@ -148,6 +148,7 @@ export interface CreateTenantDto {
 }
 
 export interface CreateUserDto {
+  /** stored in canonical form: Unicode NFKC, trimmed, lower case */
   username: string;
   displayName?: string;
   roleIds: number[];
@@ -194,7 +195,8 @@ export interface InitialPasswordDto {
 }
 
 export interface KillDto {
-  ids: string[];
+  /** session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings */
+  ids: (string | number)[];
   scope: "session" | "query";
   /** what the caller saw for each id; a session whose user or source differs now is not killed (changed) */
   expect?: Record<string, SeenSessionDto>;
@@ -321,6 +323,140 @@ export interface RelayProviderListDto {
   pageSize: number;
 }
 
+export interface RelayProviderRefDto {
+  id: number;
+  name: string;
+}
+
+export interface RelayRequestDetailDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+  messagesStored: boolean;
+  /** one "name: value" per line, secrets masked */
+  requestHeaders: string | null;
+  requestBody: string | null;
+  responseHeaders: string | null;
+  /** JSON text; for a stream the raw SSE text */
+  responseBody: string | null;
+  truncated: RelayTruncatedDto;
+}
+
+export interface RelayRequestDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+}
+
+export interface RelayRequestPageDto {
+  items: RelayRequestDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelaySessionDetailDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+  /** where the session id came from */
+  idSource: string;
+  providers: RelayProviderRefDto[];
+  models: string[];
+  /** STORE_SESSION_MESSAGES: whether headers and bodies are kept */
+  messagesStored: boolean;
+  /** terminated by an administrator or its owner; the data stays until it expires */
+  terminated: boolean;
+}
+
+export interface RelaySessionDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+}
+
+export interface RelaySessionPageDto {
+  items: RelaySessionDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayTruncatedDto {
+  requestBody: boolean;
+  responseBody: boolean;
+}
+
 export interface RoleDto {
   id: number;
   name: string;
@@ -431,6 +567,28 @@ export interface TenantPageDto {
 export interface TenantSavedDto {
   tenant: TenantDto;
   test: TestResultDto;
+}
+
+export interface TerminateItemDto {
+  id: string;
+  outcome: "terminated" | "unauthorized" | "missing" | "failed";
+  message?: string;
+}
+
+export interface TerminateResultDto {
+  terminated: number;
+  /** skipped: not the caller’s session */
+  unauthorized: number;
+  /** skipped: expired or unknown */
+  missing: number;
+  /** e.g. Redis unavailable */
+  failed: number;
+  results: TerminateItemDto[];
+}
+
+export interface TerminateSessionsDto {
+  /** at most 200 distinct ids; duplicates are folded */
+  ids: string[];
 }
 
 export interface TestErrorDto {

@@ -100,6 +100,7 @@ const zhCN = {
     invalidAddress: '请输入 host:port 格式的地址，端口为 1–65535',
     duplicateAddress: '该地址已在列表中',
     passwordForTest: '修改了连接地址或用户名，请输入密码后再测试连接',
+    passwordForSave: '修改了连接地址、用户名或代理/直连服务器，请重新输入密码后再保存',
   },
 };
 
@@ -203,6 +204,7 @@ const en: typeof zhCN = {
     invalidAddress: 'Enter an address as host:port, with a port from 1 to 65535',
     duplicateAddress: 'This address is already listed',
     passwordForTest: 'The address or user changed: enter the password to test the connection',
+    passwordForSave: 'The address, user, proxy or direct servers changed: enter the password again to save',
   },
 };
 
