@@ -101,7 +101,9 @@ async function main(): Promise<void> {
         'anthropic-version': '2023-06-01',
         'x-api-key': secret,
         'user-agent': 'claude-cli/2.0.0 (demo traffic)',
-        ...(opts.long ? { 'x-fake-chunks': '150', 'x-fake-chunk-delay-ms': '200' } : { 'x-fake-chunks': '12', 'x-fake-chunk-delay-ms': '50' }),
+        ...(opts.long
+          ? { 'x-fake-chunks': '150', 'x-fake-chunk-delay-ms': '200' }
+          : { 'x-fake-chunks': '12', 'x-fake-chunk-delay-ms': '50' }),
         'x-fake-usage': JSON.stringify({
           input_tokens: 200 + Math.floor(Math.random() * 2000),
           output_tokens: 50 + Math.floor(Math.random() * 800),
