@@ -19,7 +19,7 @@ bash scripts/stack.sh cluster
 npm run build --silent
 mkdir -p dist
 status=0
-npx jest --ci --json --outputFile=dist/jest-results.json "$@" || status=$?
+npx jest --ci --forceExit --json --outputFile=dist/jest-results.json "$@" || status=$?
 # the plain closing line: "Tests: N passed, N failed"
 node -e '
   const r = require("./dist/jest-results.json");
