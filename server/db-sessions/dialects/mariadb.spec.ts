@@ -73,6 +73,7 @@ describe('MariaDbAdapter', () => {
         timeMs: 3456.789,
         tid: 5678,
         trxStarted: null,
+        trxAgeSeconds: null,
       },
     });
   });

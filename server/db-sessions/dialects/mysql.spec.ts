@@ -69,7 +69,7 @@ describe('MySqlAdapter', () => {
       proxy: null,
       transactionState: null,
       system: false,
-      extras: { threadState: 'executing', trxStarted: null, digest: DIGEST, threadId: '48' },
+      extras: { threadState: 'executing', trxStarted: null, trxAgeSeconds: null, digest: DIGEST, threadId: '48' },
     });
   });
 

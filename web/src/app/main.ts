@@ -1,6 +1,22 @@
-import ElementPlus from 'element-plus';
 import 'element-plus/dist/index.css';
-import * as Icons from '@element-plus/icons-vue';
+import {
+  Coin,
+  Connection,
+  CopyDocument,
+  Document,
+  Download,
+  InfoFilled,
+  Key,
+  Loading,
+  Monitor,
+  Odometer,
+  Plus,
+  Refresh,
+  Search,
+  Setting,
+  User,
+  WarningFilled,
+} from '@element-plus/icons-vue';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
@@ -14,8 +30,9 @@ const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
 app.use(router);
-app.use(ElementPlus);
-for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+// the icons templates and menu entries name as strings; everything else is imported where it is used
+const icons = { Coin, Connection, CopyDocument, Document, Download, InfoFilled, Key, Loading, Monitor, Odometer, Plus, Refresh, Search, Setting, User, WarningFilled };
+for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
 
 handleUnauthenticated(() => {
