@@ -20,6 +20,7 @@ import {
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
+import { vKeyboardMenu } from './keyboard-menu';
 import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
@@ -34,6 +35,7 @@ app.use(router);
 const icons = { Coin, Connection, CopyDocument, Document, Download, InfoFilled, Key, Loading, Monitor, Odometer, Plus, Refresh, Search, Setting, User, WarningFilled };
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
+app.directive('keyboard-menu', vKeyboardMenu);
 
 handleUnauthenticated(() => {
   const current = router.currentRoute.value;

@@ -11,6 +11,7 @@ import type {
   TenantDto,
   TenantErrorDto,
   TenantHealthDto,
+  TestResultDto,
   TraceConfigDto,
   TraceStateDto,
 } from '@/api/schema';
@@ -59,6 +60,7 @@ export interface SessionQuery {
   page?: number;
   pageSize?: number;
   tenantId?: number;
+  minTransactionSeconds?: number;
 }
 
 function sessionQuery(q: SessionQuery): Record<string, string | number | undefined> {
@@ -72,6 +74,7 @@ function sessionQuery(q: SessionQuery): Record<string, string | number | undefin
     page: q.page,
     pageSize: q.pageSize,
     tenantId: q.tenantId,
+    minTransactionSeconds: q.minTransactionSeconds,
   };
 }
 
@@ -80,6 +83,11 @@ const enc = encodeURIComponent;
 export const tenantsApi = {
   list: (page: number, pageSize: number, clusterId?: number) => api.get<Page<TenantDto>>('/api/tenants', { page, pageSize, clusterId }),
   get: (id: number) => api.get<TenantDto>(`/api/tenants/${id}`),
+};
+
+export const tenantTestApi = {
+  /** POST /api/tenants/:id/test */
+  test: (id: number) => api.post<TestResultDto>(`/api/tenants/${id}/test`),
 };
 
 export const clustersApi = {
