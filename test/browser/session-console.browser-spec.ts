@@ -48,36 +48,42 @@ async function box(page: Page, selector: string): Promise<Box> {
 
 /** WCAG relative-luminance contrast of an element's text against the first opaque background behind it. */
 async function contrastOf(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((el) => {
-    const parse = (c: string): [number, number, number, number] => {
-      const m = /rgba?\(([^)]+)\)/.exec(c);
-      if (!m) return [0, 0, 0, 0];
-      const p = m[1]!.split(/[ ,/]+/).filter(Boolean).map(Number);
-      return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 1];
-    };
-    const lum = ([r, g, b]: number[]) => {
-      const f = (v: number) => {
-        const s = v / 255;
-        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const parse = (c: string): [number, number, number, number] => {
+        const m = /rgba?\(([^)]+)\)/.exec(c);
+        if (!m) return [0, 0, 0, 0];
+        const p = m[1]!
+          .split(/[ ,/]+/)
+          .filter(Boolean)
+          .map(Number);
+        return [p[0] ?? 0, p[1] ?? 0, p[2] ?? 0, p[3] ?? 1];
       };
-      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
-    };
-    let bg: [number, number, number, number] = [255, 255, 255, 1];
-    for (let n: Element | null = el; n; n = n.parentElement) {
-      const c = parse(getComputedStyle(n).backgroundColor);
-      if (c[3] >= 1) {
-        bg = c;
-        break;
+      const lum = ([r, g, b]: number[]) => {
+        const f = (v: number) => {
+          const s = v / 255;
+          return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+        };
+        return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+      };
+      let bg: [number, number, number, number] = [255, 255, 255, 1];
+      for (let n: Element | null = el; n; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c[3] >= 1) {
+          bg = c;
+          break;
+        }
       }
-    }
-    const fg = parse(getComputedStyle(el).color);
-    // blend a translucent text colour over its background
-    const a = fg[3];
-    const mixed = [0, 1, 2].map((i) => fg[i]! * a + bg[i]! * (1 - a));
-    const l1 = lum(mixed);
-    const l2 = lum(bg);
-    return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-  });
+      const fg = parse(getComputedStyle(el).color);
+      // blend a translucent text colour over its background
+      const a = fg[3];
+      const mixed = [0, 1, 2].map((i) => fg[i]! * a + bg[i]! * (1 - a));
+      const l1 = lum(mixed);
+      const l2 = lum(bg);
+      return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+    });
 }
 
 describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => {
@@ -99,7 +105,9 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
   const row = (c: Connection) => page.locator(`[data-test=session-row-${c.threadId}]`);
   const sessionsUrl = (q = `user=${VICTIM}`) => `${t.url}/tenants/${tenantId}/sessions?${q}`;
   const rowIds = () =>
-    page.locator('[data-test^=session-row-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!.replace('session-row-', '')));
+    page
+      .locator('[data-test^=session-row-]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-test')!.replace('session-row-', '')));
 
   async function listed(c: Connection): Promise<{ active: boolean } | undefined> {
     const res = await admin.get(`/api/tenants/${tenantId}/sessions?pageSize=10000&user=${VICTIM}`).expect(200);
@@ -548,7 +556,10 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await cold.close();
     expect(assets.length).toBeGreaterThan(3);
     for (const a of assets) {
-      expect({ url: a.url, compressed: a.encoding === 'br' || a.encoding === 'gzip' || a.length < 1024 }).toEqual({ url: a.url, compressed: true });
+      expect({ url: a.url, compressed: a.encoding === 'br' || a.encoding === 'gzip' || a.length < 1024 }).toEqual({
+        url: a.url,
+        compressed: true,
+      });
       expect(a.cache).toBe('public, max-age=31536000, immutable');
     }
   });

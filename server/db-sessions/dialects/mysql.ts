@@ -1,7 +1,17 @@
 import type { Capabilities } from '../../tenants/dialect';
 import type { DialectAdapter, KillScope, SessionRow } from './dialect-adapter';
 import { fingerprint } from './fingerprint';
-import { idString, innodbTransactionState, isActiveCommand, isSystemThread, killStatement, mysqlState, nonEmpty, num, text } from './row-values';
+import {
+  idString,
+  innodbTransactionState,
+  isActiveCommand,
+  isSystemThread,
+  killStatement,
+  mysqlState,
+  nonEmpty,
+  num,
+  text,
+} from './row-values';
 
 /**
  * MySQL 8.0.22+ with performance_schema: `performance_schema.processlist` (no global mutex, unlike
@@ -49,7 +59,11 @@ export class MySqlAdapter implements DialectAdapter {
     const active = isActiveCommand(command, system);
     const sql = text(raw.info);
     const digest = nonEmpty(raw.digest);
-    const extras: SessionRow['extras'] = { threadState: nonEmpty(raw.thread_state), trxStarted: nonEmpty(raw.trx_started), trxAgeSeconds: num(raw.trx_age) };
+    const extras: SessionRow['extras'] = {
+      threadState: nonEmpty(raw.thread_state),
+      trxStarted: nonEmpty(raw.trx_started),
+      trxAgeSeconds: num(raw.trx_age),
+    };
     if (digest !== null) extras.digest = digest;
     if (raw.thread_id !== undefined && raw.thread_id !== null) extras.threadId = idString(raw.thread_id);
     return {

@@ -32,7 +32,24 @@ app.use(createPinia());
 app.use(i18n);
 app.use(router);
 // the icons templates and menu entries name as strings; everything else is imported where it is used
-const icons = { Coin, Connection, CopyDocument, Document, Download, InfoFilled, Key, Loading, Monitor, Odometer, Plus, Refresh, Search, Setting, User, WarningFilled };
+const icons = {
+  Coin,
+  Connection,
+  CopyDocument,
+  Document,
+  Download,
+  InfoFilled,
+  Key,
+  Loading,
+  Monitor,
+  Odometer,
+  Plus,
+  Refresh,
+  Search,
+  Setting,
+  User,
+  WarningFilled,
+};
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
 app.directive('keyboard-menu', vKeyboardMenu);

@@ -32,7 +32,8 @@ export function activeFilters(s: SessionViewState, t: Translate, tenants?: reado
   if (s.user) chips.push({ key: 'user', label: t('dbSessions.filters.user', { v: s.user }), clear: { user: '' } });
   if (s.source) chips.push({ key: 'source', label: t('dbSessions.filters.source', { v: s.source }), clear: { source: '' } });
   if (s.db) chips.push({ key: 'db', label: t('dbSessions.filters.db', { v: s.db }), clear: { db: '' } });
-  if (s.minTrx !== undefined) chips.push({ key: 'minTrx', label: t('dbSessions.filters.minTrx', { v: s.minTrx }), clear: { minTrx: undefined } });
+  if (s.minTrx !== undefined)
+    chips.push({ key: 'minTrx', label: t('dbSessions.filters.minTrx', { v: s.minTrx }), clear: { minTrx: undefined } });
   if (s.activeOnly) chips.push({ key: 'activeOnly', label: t('dbSessions.filters.activeOnly'), clear: { activeOnly: false } });
   return chips;
 }
