@@ -61,7 +61,7 @@ export class UsersService {
             displayName: dto.displayName ?? '',
             passwordHash,
             enabled: true,
-            mustChangePassword: generated !== undefined,
+            mustChangePassword: generated !== undefined || dto.mustChangePassword === true,
             roles,
           }),
         ));

@@ -563,4 +563,41 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
       expect(a.cache).toBe('public, max-age=31536000, immutable');
     }
   });
+
+  it('15. the create-user form asks whether the password must be changed at first sign-in, and sign-in honours it', async () => {
+    const create = async (username: string, mustChange: boolean) => {
+      await page.goto(`${t.url}/admin/users`);
+      await page.locator('[data-test=users-table] .el-table__row').first().waitFor();
+      await page.locator('[data-test=user-create]').click();
+      await page.locator('[data-test=user-dialog]').waitFor();
+      await page.locator('[data-test=user-username]').fill(username);
+      await page.locator('[data-test=user-roles]').click();
+      await page.locator('.el-select-dropdown__item:visible', { hasText: 'Auditor' }).click();
+      await page.keyboard.press('Escape');
+      await page.locator('input[data-test=user-password]').fill('first-password-42');
+      const box = page.locator('[data-test=user-must-change]');
+      // the default is "must change"
+      expect(await box.locator('input').isChecked()).toBe(true);
+      if (!mustChange) await box.click();
+      expect(await page.locator('[data-test=user-must-change-hint]').innerText()).toBe(
+        mustChange ? '用户首次登录时须修改密码。' : '用户可直接使用该密码登录，不会被要求修改。',
+      );
+      await page.locator('[data-test=user-submit]').click();
+      await page.locator('[data-test=users-table] .el-table__row', { hasText: username }).waitFor();
+    };
+    await create('con-must-change', true);
+    await create('con-keeps-password', false);
+
+    for (const [username, asked] of [
+      ['con-must-change', true],
+      ['con-keeps-password', false],
+    ] as const) {
+      const c = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const p = await c.newPage();
+      await signIn(p, t.url, username, 'first-password-42', { waitForLayout: false });
+      await p.locator(asked ? '[data-test=new-password]' : '[data-test=side-menu]').waitFor();
+      expect(await p.locator('[data-test=new-password]').count()).toBe(asked ? 1 : 0);
+      await c.close();
+    }
+  });
 });

@@ -133,6 +133,8 @@ export interface CreateUserDto {
   roleIds: number[];
   /** omitted: a password is generated, answered once, and must be changed at first sign-in */
   password?: string;
+  /** whether the user must change the password at first sign-in; omitted: true for a generated password, false for a given one (a generated password always must be changed) */
+  mustChangePassword?: boolean;
 }
 
 export interface GrantDto {
