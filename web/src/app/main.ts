@@ -25,6 +25,8 @@ import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
+import { prefetchTenantSessions } from '@/features/db-sessions/api';
+import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
 
 const app = createApp(App);
@@ -58,5 +60,18 @@ handleUnauthenticated(() => {
   const current = router.currentRoute.value;
   if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
+
+// a tenant's session page opened directly: its list is asked for while the page's scripts load
+const direct = /^\/tenants\/(\d+)\/sessions\/?$/.exec(location.pathname);
+if (direct) {
+  const query = Object.fromEntries(new URLSearchParams(location.search));
+  prefetchTenantSessions(Number(direct[1]), toSessionQuery(parseViewState(query)));
+}
+// the route's own chunks load alongside the sign-in check rather than after it
+for (const record of router.resolve(location.pathname + location.search).matched) {
+  const load = record.components?.default;
+  if (typeof load === 'function' && !('setup' in load) && !('render' in load))
+    void (load as () => Promise<unknown>)().catch(() => undefined);
+}
 
 app.mount('#app');
