@@ -114,7 +114,6 @@ describe('cold load of the tenant session page', () => {
             .getEntriesByType('resource')
             .map((e) => `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${e.responseEnd.toFixed(0)}`),
         );
-        // eslint-disable-next-line no-console
         console.log(entries.join('\n'));
       }
       const sizes = await Promise.all(scripts);
@@ -143,7 +142,6 @@ describe('cold load of the tenant session page', () => {
       `  navigation → first row painted: cold ${median(cold).toFixed(0)} ms, warm ${median(warm).toFixed(0)} ms (goals: ≤ 1000 ms cold, ≤ 250 ms warm)`,
       `  floor, the session list request alone: ${f.toFixed(1)} ms → cold ${(median(cold) / f).toFixed(1)}×, warm ${(median(warm) / f).toFixed(1)}× the floor`,
     ];
-    // eslint-disable-next-line no-console
     console.log(lines.join('\n'));
   });
 });
