@@ -112,7 +112,10 @@ describe('cold load of the tenant session page', () => {
         const entries = await page.evaluate(() =>
           performance
             .getEntriesByType('resource')
-            .map((e) => `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${e.responseEnd.toFixed(0)}`),
+            .map(
+              (e) =>
+                `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
+            ),
         );
         console.log(entries.join('\n'));
       }

@@ -438,6 +438,30 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     expect(words).toBeNull();
   });
 
+  it('9. 概览 shows active sessions, the longest statement, idle transactions and tenants down, each a link into the list', async () => {
+    await page.goto(`${t.url}/dashboard`);
+    const overview = page.locator('[data-test=sessions-overview]');
+    await page.locator('[data-test=overview-active]').waitFor();
+    expect(Number(await page.locator('[data-test=overview-active] .stat__value').innerText())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('[data-test=overview-idle-txn] .stat__value').innerText())).toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('[data-test=overview-down] .stat__value').innerText())).toBe(1);
+    await page.locator(`[data-test=overview-tenant-down-${downTenantId}]`).waitFor();
+    // the longest running statement is the SLEEP victim's
+    expect(await page.locator('[data-test=overview-longest]').getAttribute('href')).toContain(`sessionId=${running.threadId}`);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-overview.png` });
+    await overview.locator(`[data-test=overview-tenants] a[href*="/tenants/${tenantId}/sessions?minTrx=0"]`).click();
+    await page.waitForURL(/minTrx=0/);
+    await row(inTrx).waitFor();
+
+    // the tenant 概览 says the same for one tenant
+    await page.goto(`${t.url}/tenants/${tenantId}`);
+    await page.locator('[data-test=overview-idle-txn]').waitFor();
+    expect(await page.locator('[data-test=overview-down]').count()).toBe(0);
+    await page.locator('[data-test=overview-active]').click();
+    await page.waitForURL(/activeOnly=1/);
+    await row(running).waitFor();
+  });
+
   it('10/11. zh-CN words: login error, stale kill, trace on MariaDB, relay menu label', async () => {
     const p = await ctx.browser()!.newPage({ viewport: { width: 1440, height: 900 } });
     await p.goto(`${t.url}/login`);

@@ -197,6 +197,13 @@ export interface LoginDto {
   password: string;
 }
 
+export interface LongestStatementDto {
+  tenantId: number;
+  sessionId: string;
+  seconds: number;
+  sql: string | null;
+}
+
 export interface MeDto {
   user: MeUserDto;
   roles: MeRoleDto[];
@@ -298,6 +305,17 @@ export interface SessionRowDto {
   extras: Record<string, string | number | null>;
 }
 
+export interface SessionsOverviewDto {
+  tenants: TenantOverviewDto[];
+  active: number;
+  idleInTransaction: number;
+  oldestIdleTransactionSeconds: number | null;
+  longest: LongestStatementDto | null;
+  tenantsDown: number;
+  /** when the overview was put together */
+  fetchedAt: string;
+}
+
 export interface TenantConnectionDto {
   name: string;
   host: string;
@@ -337,6 +355,21 @@ export interface TenantHealthDto {
   latencyMs: number | null;
   error: string | null;
   checkedAt: string | null;
+}
+
+export interface TenantOverviewDto {
+  tenantId: number;
+  tenantName: string;
+  clusterId: number;
+  /** the processlist could be read */
+  up: boolean;
+  errorCode?: string;
+  sessions: number;
+  active: number;
+  idleInTransaction: number;
+  /** seconds the oldest idle transaction has been open */
+  oldestIdleTransactionSeconds: number | null;
+  longest: LongestStatementDto | null;
 }
 
 export interface TenantPageDto {
