@@ -173,33 +173,41 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await asRoot([`DROP DATABASE IF EXISTS ${VDB}`, `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`]);
   });
 
-  it('1. at 1440 and 1920 every key column is in view, 操作 covers nothing, no server/proxy columns on MariaDB', async () => {
-    for (const [width, height] of [
-      [1440, 900],
-      [1920, 1080],
-    ] as const) {
-      await page.setViewportSize({ width, height });
-      await openVictims();
-      if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-${width}.png` });
-      const grid = await box(page, '.session-table__grid');
-      for (const key of ['id', 'sql', 'user', 'source', 'db', 'command', 'time', 'state']) {
-        const h = await box(page, `[data-test=session-head-${key}]`);
-        expect({ key, width, left: h.x >= grid.x - 1, right: h.x + h.width <= grid.x + grid.width + 1 }).toEqual({
-          key,
-          width,
-          left: true,
-          right: true,
-        });
+  it('1. at 1440 and 1920, zh-CN and en, every key column is in view, 操作 covers nothing, no server/proxy columns on MariaDB', async () => {
+    try {
+      for (const locale of ['zh-CN', 'en'] as const) {
+        await page.evaluate((l) => localStorage.setItem('sessionops.locale', l), locale);
+        for (const [width, height] of [
+          [1440, 900],
+          [1920, 1080],
+        ] as const) {
+          await page.setViewportSize({ width, height });
+          await openVictims();
+          if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-${locale}-${width}.png` });
+          const grid = await box(page, '.session-table__grid');
+          for (const key of ['id', 'sql', 'user', 'source', 'db', 'command', 'time', 'state']) {
+            const h = await box(page, `[data-test=session-head-${key}]`);
+            expect({ locale, key, width, left: h.x >= grid.x - 1, right: h.x + h.width <= grid.x + grid.width + 1 }).toEqual({
+              locale,
+              key,
+              width,
+              left: true,
+              right: true,
+            });
+          }
+          // the idle-in-transaction tag is whole and the pinned 操作 column starts after 状态 ends
+          const tag = await box(page, `[data-test=session-idle-txn-${inTrx.threadId}]`);
+          const kill = await box(page, `[data-test=session-kill-${inTrx.threadId}]`);
+          const state = await box(page, `[data-test=session-head-state]`);
+          expect(tag.x + tag.width).toBeLessThanOrEqual(kill.x);
+          expect(state.x + state.width).toBeLessThanOrEqual(kill.x);
+          expect(await page.locator('[data-test=session-head-server], [data-test=session-head-proxy]').count()).toBe(0);
+        }
       }
-      // the idle-in-transaction tag is whole and the pinned 操作 column starts after 状态 ends
-      const tag = await box(page, `[data-test=session-idle-txn-${inTrx.threadId}]`);
-      const kill = await box(page, `[data-test=session-kill-${inTrx.threadId}]`);
-      const state = await box(page, `[data-test=session-head-state]`);
-      expect(tag.x + tag.width).toBeLessThanOrEqual(kill.x);
-      expect(state.x + state.width).toBeLessThanOrEqual(kill.x);
-      expect(await page.locator('[data-test=session-head-server], [data-test=session-head-proxy]').count()).toBe(0);
+    } finally {
+      await page.evaluate(() => localStorage.setItem('sessionops.locale', 'zh-CN'));
+      await page.setViewportSize({ width: 1440, height: 900 });
     }
-    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('1. the column chooser and column widths are remembered for the user', async () => {
@@ -306,9 +314,11 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await page.goto(`${t.url}/autonomous/clusters/${clusterId}/diagnosis`);
     await page.locator('[data-test=tab-tenant-sessions]').waitFor();
     await page.locator(`[data-test=session-row-${idle.threadId}]`).waitFor();
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-cluster.png` });
     await page.locator('[data-test=session-select-all]').click();
     await page.locator('[data-test=session-batch-kill]').click();
     await page.locator('[data-test=session-confirm-all]').waitFor();
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-batch-confirm.png` });
     const tenants = await page.locator('[data-test=session-confirm-tenants]').innerText();
     expect(tenants).toContain('con-tenant-a');
     expect(tenants).toContain('con-tenant-b');
@@ -319,11 +329,13 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
 
   it('5. an idle-in-transaction row opens a detail with labelled fields; transaction age sorts and filters', async () => {
     await openVictims();
-    // 事务时长 joins the default columns from about 1540 px; at 1440 the column chooser adds it
-    await page.locator('[data-test=session-columns]').click();
-    await page.locator('[data-test=session-column-toggle-transaction]').click();
-    await page.locator('[data-test=session-columns]').click();
-    await page.locator('[data-test=session-column-chooser]').waitFor({ state: 'hidden' });
+    // 事务时长 is a default column when the width allows (zh-CN at 1440 does); else the column chooser adds it
+    if ((await page.locator('[data-test=session-head-transaction]').count()) === 0) {
+      await page.locator('[data-test=session-columns]').click();
+      await page.locator('[data-test=session-column-toggle-transaction]').click();
+      await page.locator('[data-test=session-columns]').click();
+      await page.locator('[data-test=session-column-chooser]').waitFor({ state: 'hidden' });
+    }
     const age = page.locator(`[data-test=session-trx-${inTrx.threadId}]`);
     await age.waitFor();
     expect(await age.innerText()).toMatch(/^\d+(\.\d)?s$|^\d+m \d+s$/);
@@ -338,6 +350,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     for (const label of ['线程状态', '内存使用', '执行时间', '事务开始时间', '事务时长']) expect(fields).toContain(label);
     for (const raw of ['threadState', 'memoryUsed', 'timeMs', 'trxStarted', 'maxStage']) expect(fields).not.toContain(raw);
     expect(await page.locator('[data-test=session-detail-transaction]').innerText()).toContain('IDLE_IN_TRANSACTION');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-detail.png` });
     await page.locator('[data-test=session-detail-refresh]').click();
     await page.locator('[data-test=session-detail-snapshot]').waitFor();
     await page.keyboard.press('Escape');
