@@ -4,7 +4,9 @@
 #   tenant-a MariaDB  127.0.0.1:3317  demo tenant (performance_schema on)
 #   tenant-b MariaDB  127.0.0.1:3318  demo tenant
 #   redis    Redis    127.0.0.1:6389
-# Usage: scripts/stack.sh up | down | status
+#   cluster  Redis Cluster, 3 masters on 127.0.0.1:7001-7003 (optional: `cluster`; the relay's
+#            tests use it through REDIS_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003)
+# Usage: scripts/stack.sh up | cluster | down | status
 # Every MariaDB gets the account sessionops/sessionops with all privileges, reachable over TCP.
 set -euo pipefail
 
@@ -12,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STACK="${STACK_DIR:-$ROOT/.stack}"
 MARIADBS=("meta:3316" "tenant-a:3317" "tenant-b:3318")
 REDIS_PORT=6389
+CLUSTER_PORTS=(7001 7002 7003)
 STACK_USER=sessionops
 STACK_PASSWORD=sessionops
 
@@ -108,6 +111,48 @@ redis_up() {
   log "redis up (pid $(cat "$pidf"), 127.0.0.1:$REDIS_PORT)"
 }
 
+cluster_node_up() {
+  local port="$1" dir="$STACK/redis-cluster/$1"
+  local pidf="$dir/redis.pid"
+  if pid=$(live_pid "$pidf"); then return 0; fi
+  mkdir -p "$dir"
+  redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --save "" --appendonly no \
+    --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" --cluster-node-timeout 2000 \
+    --pidfile "$pidf" --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+  local tries=0
+  until [ -f "$pidf" ] && redis-cli -h 127.0.0.1 -p "$port" ping 2>/dev/null | grep -q PONG; do
+    tries=$((tries + 1))
+    if [ $tries -gt 600 ]; then log "redis cluster node $port did not answer within 60 s"; cat "$dir/redis.log" >&2; return 1; fi
+    read -r -t 0.1 <> <(:) || true
+  done
+}
+
+cluster_ok() { redis-cli -h 127.0.0.1 -p "${CLUSTER_PORTS[0]}" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; }
+
+cluster_up() {
+  mkdir -p "$STACK/redis-cluster"
+  # one caller at a time (test workers may ask together)
+  exec 9>"$STACK/redis-cluster/.lock"
+  flock 9
+  for port in "${CLUSTER_PORTS[@]}"; do cluster_node_up "$port"; done
+  if ! cluster_ok; then
+    local assigned
+    assigned=$(redis-cli -h 127.0.0.1 -p "${CLUSTER_PORTS[0]}" cluster info | sed -n 's/^cluster_slots_assigned:\([0-9]*\).*/\1/p')
+    if [ "${assigned:-0}" = 0 ]; then
+      redis-cli --cluster create $(printf '127.0.0.1:%s ' "${CLUSTER_PORTS[@]}") --cluster-replicas 0 --cluster-yes >"$STACK/redis-cluster/create.log" 2>&1 \
+        || { log "redis cluster create failed:"; cat "$STACK/redis-cluster/create.log" >&2; return 1; }
+    fi
+    local tries=0
+    until cluster_ok; do
+      tries=$((tries + 1))
+      if [ $tries -gt 600 ]; then log "redis cluster not ok within 60 s"; return 1; fi
+      read -r -t 0.1 <> <(:) || true
+    done
+  fi
+  flock -u 9
+  log "redis cluster up (127.0.0.1:${CLUSTER_PORTS[*]})"
+}
+
 stop_pid_file() {
   local name="$1" pidf="$2" pid
   if pid=$(live_pid "$pidf"); then
@@ -136,6 +181,9 @@ status() {
   if pid=$(live_pid "$STACK/redis/redis.pid") && redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
     log "redis up (pid $pid, 127.0.0.1:$REDIS_PORT)"
   else log "redis down"; rc=1; fi
+  if [ -d "$STACK/redis-cluster" ]; then
+    if cluster_ok; then log "redis cluster up (127.0.0.1:${CLUSTER_PORTS[*]})"; else log "redis cluster down (optional)"; fi
+  fi
   return $rc
 }
 
@@ -146,10 +194,18 @@ case "${1:-}" in
     for entry in "${MARIADBS[@]}"; do mariadb_up "${entry%%:*}" "${entry##*:}"; done
     redis_up
     ;;
+  cluster)
+    ensure_packages
+    mkdir -p "$STACK"
+    cluster_up
+    ;;
   down)
     for entry in "${MARIADBS[@]}"; do stop_pid_file "${entry%%:*}" "$STACK/${entry%%:*}/mysqld.pid"; done
     stop_pid_file redis "$STACK/redis/redis.pid"
+    for port in "${CLUSTER_PORTS[@]}"; do
+      [ -f "$STACK/redis-cluster/$port/redis.pid" ] && stop_pid_file "redis cluster node $port" "$STACK/redis-cluster/$port/redis.pid"
+    done
     ;;
   status) status ;;
-  *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
+  *) echo "usage: $0 up|cluster|down|status" >&2; exit 2 ;;
 esac

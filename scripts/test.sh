@@ -14,6 +14,8 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   fi
 fi
 bash scripts/stack.sh up
+# the relay's e2e suite also runs against a Redis Cluster
+bash scripts/stack.sh cluster
 npm run build --silent
 mkdir -p dist
 status=0

@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -41,9 +41,18 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   app.use(requestIdMiddleware);
-  app.use(express.json({ limit: '4mb' }));
+  // The relay (/v1) reads its body raw and forwards it byte for byte: no JSON parser there.
+  const json = express.json({ limit: '4mb' });
+  app.use((req: express.Request, res: express.Response, next: express.NextFunction) =>
+    req.path.startsWith('/v1/') ? next() : json(req, res, next),
+  );
   app.use(cookieParser());
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix('api', {
+    exclude: [
+      { path: 'v1/messages', method: RequestMethod.POST },
+      { path: 'v1/messages/count_tokens', method: RequestMethod.POST },
+    ],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

@@ -1,7 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Reflector } from '@nestjs/core';
 import { timingSafeEqual } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/config';
@@ -34,7 +35,8 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusterRepo: Repository<Cluster>,
     private readonly config: AppConfig,
   ) {}
 
@@ -86,15 +88,13 @@ export class AccessGuard implements CanActivate {
     let clusterId: number | undefined;
     let tenantId: number | undefined;
     if (r.kind === 'tenant') {
-      const t = Number.isNaN(id)
-        ? null
-        : await this.ds.getRepository(Tenant).findOne({ where: { id }, select: { id: true, clusterId: true } });
+      const t = Number.isNaN(id) ? null : await this.tenantRepo.findOne({ where: { id }, select: { id: true, clusterId: true } });
       if (t) {
         clusterId = t.clusterId;
         tenantId = t.id;
       }
     } else {
-      const c = await this.ds.getRepository(Cluster).findOne({ where: { id }, select: { id: true } });
+      const c = await this.clusterRepo.findOne({ where: { id }, select: { id: true } });
       if (c) clusterId = c.id;
     }
     const notFound =
@@ -108,7 +108,7 @@ export class AccessGuard implements CanActivate {
     // A cluster is visible when the caller may read it or one of its tenants.
     let level = levelOn(p, clusterId, tenantId);
     if (level === null && r.kind === 'cluster' && r.level === 'read_only') {
-      const tenants = await this.ds.getRepository(Tenant).find({ where: { clusterId }, select: { id: true } });
+      const tenants = await this.tenantRepo.find({ where: { clusterId }, select: { id: true } });
       if (tenants.some((t) => levelOn(p, clusterId, t.id) !== null)) level = 'read_only';
     }
     if (level === null) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, In, Repository } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
@@ -63,6 +64,7 @@ async function namesFor(em: EntityManager, grants: Grant[]): Promise<Names> {
 export class GrantsService {
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Grant) private readonly grantRepo: Repository<Grant>,
     private readonly changes: AdminChanges,
   ) {}
 
@@ -72,9 +74,12 @@ export class GrantsService {
     if (q.subjectId !== undefined) where.subjectId = q.subjectId;
     if (q.scope !== undefined) where.scope = q.scope;
     if (q.resourceId !== undefined) where.resourceId = q.resourceId;
-    const [grants, total] = await this.ds
-      .getRepository(Grant)
-      .findAndCount({ where, order: { id: 'ASC' }, skip: (q.page - 1) * q.pageSize, take: q.pageSize });
+    const [grants, total] = await this.grantRepo.findAndCount({
+      where,
+      order: { id: 'ASC' },
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+    });
     const names = await namesFor(this.ds.manager, grants);
     return { items: grants.map((g) => toGrantDto(g, names)), total, page: q.page, pageSize: q.pageSize };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { User } from '../auth/user.entity';
 import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
@@ -39,6 +40,7 @@ function toRoleDto(r: Role, userCount: number): RoleDto {
 export class RolesService {
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Role) private readonly roleRepo: Repository<Role>,
     private readonly config: AppConfig,
     private readonly changes: AdminChanges,
   ) {}
@@ -48,9 +50,7 @@ export class RolesService {
   }
 
   async list(page: number, pageSize: number): Promise<Page<RoleDto>> {
-    const [roles, total] = await this.ds
-      .getRepository(Role)
-      .findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize });
+    const [roles, total] = await this.roleRepo.findAndCount({ order: { id: 'ASC' }, skip: (page - 1) * pageSize, take: pageSize });
     const counts = await userCounts(
       this.ds.manager,
       roles.map((r) => r.id),

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { ConsoleSessionStore } from '../auth/console-session.store';
 import { generatePassword, hashPassword } from '../auth/password';
 import { User } from '../auth/user.entity';
@@ -28,14 +29,13 @@ const isAdmin = (enabled: boolean, roles: Role[]): boolean => enabled && roles.s
 @Injectable()
 export class UsersService {
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(User) private readonly userRepo: Repository<User>,
     private readonly sessions: ConsoleSessionStore,
     private readonly changes: AdminChanges,
   ) {}
 
   async list(q: UserQuery): Promise<Page<UserDto>> {
-    const qb = this.ds
-      .getRepository(User)
+    const qb = this.userRepo
       .createQueryBuilder('u')
       .leftJoinAndSelect('u.roles', 'r')
       .orderBy('u.id', 'ASC')

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Brackets, DataSource, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
 import { AuditEntry, AuditResult, AuditTarget } from './audit.entity';
 
@@ -47,11 +48,8 @@ export function snapshotSql(sql: string | null | undefined): string | null {
 @Injectable()
 export class AuditService {
   private readonly logger = new Logger('audit');
-  private readonly repo: Repository<AuditEntry>;
 
-  constructor(ds: DataSource) {
-    this.repo = ds.getRepository(AuditEntry);
-  }
+  constructor(@InjectRepository(AuditEntry) private readonly repo: Repository<AuditEntry>) {}
 
   /** Writes one row; with a transaction's manager the row commits or rolls back with the change it describes. */
   async record(r: AuditRecord, em?: EntityManager): Promise<void> {

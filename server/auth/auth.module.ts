@@ -1,10 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Grant } from '../access/grant.entity';
+import { Role } from '../access/role.entity';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ConsoleSessionStore } from './console-session.store';
 import { LoginThrottle } from './login-throttle';
+import { User } from './user.entity';
 
 @Module({
+  imports: [TypeOrmModule.forFeature([User, Role, Grant])],
   controllers: [AuthController],
   providers: [AuthService, ConsoleSessionStore, LoginThrottle],
   exports: [AuthService, ConsoleSessionStore],

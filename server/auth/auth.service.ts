@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In, Repository } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
 import { Grant } from '../access/grant.entity';
 import { ENTERPRISE_MENUS, MENUS, MenuKey } from '../access/menus';
 import type { Principal } from '../access/principal';
@@ -17,21 +18,16 @@ export const ADMIN_USERNAME = 'admin';
 @Injectable()
 export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger('auth');
-  private readonly users: Repository<User>;
-  private readonly roles: Repository<Role>;
-  private readonly grants: Repository<Grant>;
 
   constructor(
-    ds: DataSource,
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(Role) private readonly roles: Repository<Role>,
+    @InjectRepository(Grant) private readonly grants: Repository<Grant>,
     private readonly config: AppConfig,
     private readonly sessions: ConsoleSessionStore,
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
-  ) {
-    this.users = ds.getRepository(User);
-    this.roles = ds.getRepository(Role);
-    this.grants = ds.getRepository(Grant);
-  }
+  ) {}
 
   /** The first administrator: `admin`, with ADMIN_PASSWORD or a generated password shown once. */
   async onApplicationBootstrap(): Promise<void> {

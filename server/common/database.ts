@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
 
-export function createDataSource(databaseUrl: string): DataSource {
+/** How the metadata database is reached: entities, migrations and the connection settings. */
+export function metadataDataSourceOptions(databaseUrl: string): DataSourceOptions {
   const url = new URL(databaseUrl);
-  return new DataSource({
+  return {
     type: 'mysql',
     host: url.hostname,
     port: Number(url.port || 3306),
@@ -21,7 +22,11 @@ export function createDataSource(databaseUrl: string): DataSource {
     connectTimeout: 3000,
     extra: { connectionLimit: 10 },
     logging: false,
-  });
+  };
+}
+
+export function createDataSource(databaseUrl: string): DataSource {
+  return new DataSource(metadataDataSourceOptions(databaseUrl));
 }
 
 /** The URL without its password, for messages. */
@@ -45,9 +50,12 @@ export async function pendingMigrations(ds: DataSource): Promise<string[]> {
  * Opens the metadata database. Pending migrations stop the boot (naming them), except in demo
  * mode, which applies them.
  */
-export async function openDatabase(config: AppConfig): Promise<DataSource> {
+export async function openDatabase(
+  config: AppConfig,
+  options: DataSourceOptions = metadataDataSourceOptions(config.databaseUrl),
+): Promise<DataSource> {
   const logger = new Logger('database');
-  const ds = createDataSource(config.databaseUrl);
+  const ds = new DataSource(options);
   try {
     await ds.initialize();
   } catch (err) {

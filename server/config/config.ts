@@ -42,7 +42,41 @@ export class AppConfig {
   relayCurrency: string;
   /** host:port list of a Redis Cluster; when set the relay uses it instead of REDIS_URL */
   redisClusterNodes: { host: string; port: number }[] | undefined;
+
+  // relay gateway: limits, circuit breaker, prices
+  /** requests in flight per session; 0 = unlimited */
+  relaySessionMaxInFlight: number;
+  /** distinct active sessions per key / per user; 0 = unlimited */
+  relayKeyMaxSessions: number;
+  relayUserMaxSessions: number;
+  /** seconds a concurrency slot lives without renewal (a crashed instance's slots expire) */
+  relaySlotLeaseSeconds: number;
+  /** consecutive failures that open a provider's circuit, and seconds it stays open */
+  relayCircuitFailures: number;
+  relayCircuitOpenSeconds: number;
+  /** per model-name prefix, micro-units of RELAY_CURRENCY per million tokens */
+  relayPrices: Record<string, ModelPrice>;
 }
+
+export interface ModelPrice {
+  input: number;
+  output: number;
+  cacheWrite5m: number;
+  cacheWrite1h: number;
+  cacheRead: number;
+}
+
+/** Anthropic list prices, USD micro-units per million tokens (prefix match on the model name). */
+export const DEFAULT_RELAY_PRICES: Record<string, ModelPrice> = {
+  'claude-opus-4-5': { input: 5_000_000, output: 25_000_000, cacheWrite5m: 6_250_000, cacheWrite1h: 10_000_000, cacheRead: 500_000 },
+  'claude-opus-4': { input: 15_000_000, output: 75_000_000, cacheWrite5m: 18_750_000, cacheWrite1h: 30_000_000, cacheRead: 1_500_000 },
+  'claude-sonnet-4': { input: 3_000_000, output: 15_000_000, cacheWrite5m: 3_750_000, cacheWrite1h: 6_000_000, cacheRead: 300_000 },
+  'claude-3-7-sonnet': { input: 3_000_000, output: 15_000_000, cacheWrite5m: 3_750_000, cacheWrite1h: 6_000_000, cacheRead: 300_000 },
+  'claude-haiku-4-5': { input: 1_000_000, output: 5_000_000, cacheWrite5m: 1_250_000, cacheWrite1h: 2_000_000, cacheRead: 100_000 },
+  'claude-3-5-haiku': { input: 800_000, output: 4_000_000, cacheWrite5m: 1_000_000, cacheWrite1h: 1_600_000, cacheRead: 80_000 },
+};
+
+const PRICE_FIELDS = ['input', 'output', 'cacheWrite5m', 'cacheWrite1h', 'cacheRead'] as const;
 
 export interface ConfigProblem {
   variable: string;
@@ -131,6 +165,31 @@ class Reader {
     return nodes.map((m) => ({ host: m![1]!, port: Number(m![2]) }));
   }
 
+  /** JSON {"<model prefix>": {input, output, cacheWrite5m, cacheWrite1h, cacheRead}} merged over the defaults */
+  prices(name: string): Record<string, ModelPrice> {
+    const v = this.raw(name);
+    if (v === undefined) return { ...DEFAULT_RELAY_PRICES };
+    const expected =
+      'a JSON object {"<model prefix>": {"input","output","cacheWrite5m","cacheWrite1h","cacheRead"}} of non-negative integers';
+    try {
+      const parsed = JSON.parse(v) as unknown;
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        return this.fail(name, expected, { ...DEFAULT_RELAY_PRICES });
+      const out = { ...DEFAULT_RELAY_PRICES };
+      for (const [model, price] of Object.entries(parsed as Record<string, unknown>)) {
+        const p = price as Record<string, unknown> | null;
+        if (!model || typeof p !== 'object' || p === null) return this.fail(name, expected, { ...DEFAULT_RELAY_PRICES });
+        if (PRICE_FIELDS.some((f) => !Number.isSafeInteger(p[f]) || (p[f] as number) < 0)) {
+          return this.fail(name, expected, { ...DEFAULT_RELAY_PRICES });
+        }
+        out[model] = Object.fromEntries(PRICE_FIELDS.map((f) => [f, p[f] as number])) as unknown as ModelPrice;
+      }
+      return out;
+    } catch {
+      return this.fail(name, expected, { ...DEFAULT_RELAY_PRICES });
+    }
+  }
+
   optional(name: string): string | undefined {
     return this.raw(name);
   }
@@ -184,6 +243,15 @@ export function loadConfig(env: Env = process.env, opts: { needKey?: boolean } =
     relayMaxBodyBytes: r.int('RELAY_MAX_BODY_BYTES', 32 * 1024 * 1024, 1024, 256 * 1024 * 1024),
     relayCurrency: r.string('RELAY_CURRENCY', 'USD', /^[A-Z]{3}$/, 'a three-letter ISO 4217 currency code such as USD or CNY'),
     redisClusterNodes: r.hostPorts('REDIS_CLUSTER_NODES'),
+
+    // relay gateway
+    relaySessionMaxInFlight: r.int('RELAY_SESSION_MAX_IN_FLIGHT', 0, 0, 100000),
+    relayKeyMaxSessions: r.int('RELAY_KEY_MAX_SESSIONS', 0, 0, 1000000),
+    relayUserMaxSessions: r.int('RELAY_USER_MAX_SESSIONS', 0, 0, 1000000),
+    relaySlotLeaseSeconds: r.int('RELAY_SLOT_LEASE_SECONDS', 30, 3, 3600),
+    relayCircuitFailures: r.int('RELAY_CIRCUIT_FAILURES', 5, 1, 1000),
+    relayCircuitOpenSeconds: r.int('RELAY_CIRCUIT_OPEN_SECONDS', 30, 1, 3600),
+    relayPrices: r.prices('RELAY_PRICES'),
   });
   if (cfg.adminPassword !== undefined && cfg.adminPassword.length < 8) {
     r.problems.push({ variable: 'ADMIN_PASSWORD', value: '(hidden)', expected: 'at least 8 characters' });

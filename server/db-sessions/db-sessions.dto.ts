@@ -31,12 +31,22 @@ export class SessionIdConstraint implements ValidatorConstraintInterface {
     return ids.every((v) => typeof v === 'string' && /^\d{1,19}$/.test(v) && BigInt(v) <= MAX_SESSION_ID);
   }
   defaultMessage(): string {
-    return 'session ids must be decimal integers from 0 to 9223372036854775807';
+    return 'session ids must be decimal strings from 0 to 9223372036854775807 or JSON integers from 0 to 9007199254740991';
   }
 }
 
 export function isSessionId(v: string): boolean {
   return new SessionIdConstraint().validate(v);
+}
+
+/**
+ * Session ids in a JSON body: decimal strings, or JSON integers a script wrote as numbers. A number
+ * is exact only up to 2^53-1 (JSON.parse already rounded anything larger), so only safe
+ * non-negative integers become strings; every other value is left for the validator to refuse.
+ */
+export function sessionIdsFromJson({ value }: { value: unknown }): unknown {
+  if (!Array.isArray(value)) return value;
+  return value.map((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v));
 }
 
 export const SORT_FIELDS = [
@@ -156,7 +166,19 @@ export class SeenSessionDto {
 }
 
 export class KillDto {
-  @ApiProperty({ type: [String], maxItems: MAX_KILL_BATCH, minItems: 1 })
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [
+        { type: 'string', pattern: '^\\d{1,19}$' },
+        { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      ],
+    },
+    maxItems: MAX_KILL_BATCH,
+    minItems: 1,
+    description: 'session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings',
+  })
+  @Transform(sessionIdsFromJson)
   @IsArray()
   @ArrayMinSize(1, { message: 'ids must name at least one session' })
   @ArrayMaxSize(MAX_KILL_BATCH, { message: `ids may name at most ${MAX_KILL_BATCH} sessions` })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import type { Connection, PoolConnection } from 'mysql2/promise';
-import { DataSource } from 'typeorm';
 import { levelOn } from '../access/permissions';
 import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
@@ -26,8 +27,7 @@ import type {
 import type { KillScope, SessionRow } from './dialects';
 import { adapterOf, SessionSnapshots } from './session-snapshots';
 
-/** SQL in lists is a preview; the detail returns the whole statement. */
-export const SQL_PREVIEW_CHARS = 512;
+export { preview, SQL_PREVIEW_CHARS } from './session-snapshots';
 const KILL_CONCURRENCY = 4;
 /** information_schema.PROCESSLIST cuts INFO at this many characters */
 const VIEW_INFO_LIMIT = 65535;
@@ -90,14 +90,6 @@ export function sortRows<T extends Row>(rows: T[], sort = 'time:desc'): T[] {
   return [...rows].sort((a, b) => sign * cmp(a, b) || compareIds(a.id, b.id));
 }
 
-export function preview(sql: string | null): { sql: string | null; sqlTruncated: boolean } {
-  if (sql === null) return { sql, sqlTruncated: false };
-  const chars = Array.from(sql.length > SQL_PREVIEW_CHARS * 2 ? sql.slice(0, SQL_PREVIEW_CHARS * 2) : sql);
-  return chars.length > SQL_PREVIEW_CHARS || sql.length > SQL_PREVIEW_CHARS * 2
-    ? { sql: chars.slice(0, SQL_PREVIEW_CHARS).join(''), sqlTruncated: true }
-    : { sql, sqlTruncated: false };
-}
-
 /** host part of "host:port" (IPv6 in brackets or bare) */
 export function hostOf(source: string): string {
   const m = /^\[(.*)\](?::\d+)?$/.exec(source) ?? /^(.*?)(?::\d+)?$/.exec(source);
@@ -134,7 +126,8 @@ export class DbSessionsService {
   private readonly logger = new Logger('db-sessions');
 
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusterRepo: Repository<Cluster>,
     private readonly tenants: TenantsService,
     private readonly pools: TenantPools,
     private readonly snapshots: SessionSnapshots,
@@ -142,17 +135,18 @@ export class DbSessionsService {
     private readonly config: AppConfig,
   ) {}
 
-  private toDto(r: Row): SessionRowDto {
-    return { ...r, ...preview(r.sql), console: this.pools.ownConnectionIds(r.tenantId).has(r.id) };
+  /** A snapshot row (SQL already cut to the preview) as the API answers it. */
+  private toDto(r: Row, own: ReadonlySet<string> | undefined): SessionRowDto {
+    return { ...r, console: own?.has(r.id) ?? false };
   }
 
   async list(tenantId: number, q: SessionListQuery): Promise<SessionPageDto> {
     const t = await this.tenants.find(tenantId);
-    const snap = await this.snapshots.get(t);
+    const [snap, own] = await Promise.all([this.snapshots.get(t), this.pools.ownConnectionIds(t)]);
     const rows = sortRows(filterRows(snap.rows, q), q.sort);
     const start = (q.page - 1) * q.pageSize;
     return {
-      items: rows.slice(start, start + q.pageSize).map((r) => this.toDto(r)),
+      items: rows.slice(start, start + q.pageSize).map((r) => this.toDto(r, own)),
       total: rows.length,
       page: q.page,
       pageSize: q.pageSize,
@@ -162,13 +156,19 @@ export class DbSessionsService {
 
   /** Every readable tenant of the cluster, concurrently, each under its own time budget. */
   async listCluster(clusterId: number, q: SessionListQuery, p: Principal): Promise<ClusterSessionPageDto> {
-    const tenants = (await this.ds.getRepository(Tenant).find({ where: { clusterId }, order: { name: 'ASC' } })).filter(
+    const tenants = (await this.tenantRepo.find({ where: { clusterId }, order: { name: 'ASC' } })).filter(
       (t) => levelOn(p, t.clusterId, t.id) !== null,
     );
     const wanted = q.tenantId === undefined ? tenants : tenants.filter((t) => t.id === q.tenantId);
     const budget = this.config.tenantConnectTimeoutMs + this.config.tenantQueryTimeoutMs;
     const settled = await Promise.allSettled(
       wanted.map((t) => withTimeout(this.snapshots.get(t), budget, `${describeTenant(t)} did not answer`)),
+    );
+    const own = new Map<number, ReadonlySet<string>>();
+    await Promise.all(
+      wanted.map(async (t, i) => {
+        if (settled[i]!.status === 'fulfilled') own.set(t.id, await this.pools.ownConnectionIds(t));
+      }),
     );
     const rows: Row[] = [];
     const errors: ClusterSessionPageDto['errors'] = [];
@@ -186,7 +186,7 @@ export class DbSessionsService {
     const sorted = sortRows(filterRows(rows, q), q.sort);
     const start = (q.page - 1) * q.pageSize;
     return {
-      items: sorted.slice(start, start + q.pageSize).map((r) => this.toDto(r)),
+      items: sorted.slice(start, start + q.pageSize).map((r) => this.toDto(r, own.get(r.tenantId))),
       total: sorted.length,
       page: q.page,
       pageSize: q.pageSize,
@@ -216,7 +216,7 @@ export class DbSessionsService {
       const match = full.find((r) => String(r.Id) === id);
       if (match && typeof match.Info === 'string') row.sql = match.Info;
     }
-    return { ...row, console: this.pools.ownConnectionIds(t.id).has(id) };
+    return { ...row, console: (await this.pools.ownConnectionIds(t)).has(id) };
   }
 
   async kill(tenantId: number, dto: KillDto, p: Principal, ip: string): Promise<KillResultDto[]> {
@@ -231,7 +231,7 @@ export class DbSessionsService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(KILL_CONCURRENCY, ids.length) }, worker));
-    this.snapshots.invalidate(t.id);
+    await this.snapshots.invalidate(t.id);
     return results;
   }
 
@@ -245,7 +245,7 @@ export class DbSessionsService {
   ): Promise<KillResultDto> {
     let row: SessionRow | null = null;
     const result = await (async (): Promise<KillResultDto> => {
-      if (this.pools.ownConnectionIds(t.id).has(id)) {
+      if ((await this.pools.ownConnectionIds(t)).has(id)) {
         return { id, outcome: 'refused', code: 'OWN_CONNECTION', message: "This is one of the console's own connections" };
       }
       try {
@@ -256,7 +256,8 @@ export class DbSessionsService {
       }
       if (!row) return { id, outcome: 'not_found', code: 'SESSION_NOT_FOUND', message: 'The session has already ended' };
       if (row.system) return { id, outcome: 'refused', code: 'SYSTEM_THREAD', message: `Session ${id} is a system or replication thread` };
-      if (this.pools.ownConnectionIds(t.id).has(id)) {
+      // the read above may have opened a pool connection that now holds this id
+      if ((await this.pools.ownConnectionIds(t)).has(id)) {
         return { id, outcome: 'refused', code: 'OWN_CONNECTION', message: "This is one of the console's own connections" };
       }
       if (seen && (seen.user !== row.user || hostOf(seen.source) !== hostOf(row.source) || seen.source !== row.source)) {
@@ -382,7 +383,7 @@ export class DbSessionsService {
       throw e;
     }
     await this.audit.record({ actor: p, ip, action, result: 'ok', clusterId: t.clusterId, tenantId: t.id, sessionId: id, target });
-    this.snapshots.invalidate(t.id);
+    await this.snapshots.invalidate(t.id);
     const after = await this.readOne(t, id);
     return after
       ? traceState(after)
@@ -391,7 +392,7 @@ export class DbSessionsService {
 
   /** Cluster name for messages. */
   async clusterName(id: number): Promise<string> {
-    return (await this.ds.getRepository(Cluster).findOneBy({ id }))?.name ?? String(id);
+    return (await this.clusterRepo.findOneBy({ id }))?.name ?? String(id);
   }
 }
 

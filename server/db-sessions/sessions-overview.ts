@@ -2,7 +2,8 @@ import { Controller, Get, Injectable, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { Menu } from '../access/access.decorators';
 import { levelOn } from '../access/permissions';
 import type { Principal, PrincipalRequest } from '../access/principal';
@@ -92,13 +93,13 @@ function summarise(t: Tenant, rows: SessionRow[]): TenantOverviewDto {
 @Injectable()
 export class SessionsOverviewService {
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
     private readonly snapshots: SessionSnapshots,
     private readonly config: AppConfig,
   ) {}
 
   async overview(p: Principal, tenantId?: number): Promise<SessionsOverviewDto> {
-    const readable = (await this.ds.getRepository(Tenant).find({ order: { name: 'ASC' } })).filter(
+    const readable = (await this.tenantRepo.find({ order: { name: 'ASC' } })).filter(
       (t) => levelOn(p, t.clusterId, t.id) !== null && (tenantId === undefined || t.id === tenantId),
     );
     if (tenantId !== undefined && readable.length === 0) throw new AppError('TENANT_NOT_FOUND', `Tenant ${tenantId} does not exist`);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { Grant } from '../access/grant.entity';
 import { levelOn, seesCluster } from '../access/permissions';
@@ -21,17 +22,13 @@ export function managesTenants(p: Principal): boolean {
 
 @Injectable()
 export class ClustersService {
-  private readonly clusters: Repository<Cluster>;
-  private readonly tenants: Repository<Tenant>;
-
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
     private readonly vault: CredentialVault,
     private readonly audit: AuditService,
-  ) {
-    this.clusters = ds.getRepository(Cluster);
-    this.tenants = ds.getRepository(Tenant);
-  }
+  ) {}
 
   toDto(c: Cluster, tenantCount: number, p: Principal): ClusterDto {
     return {

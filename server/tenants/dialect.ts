@@ -32,13 +32,32 @@ function parseTriple(s: string): [number, number, number] {
 }
 
 /**
- * Tells the product from `SELECT VERSION()` and, for OceanBase, `ob_version()` (null elsewhere).
- * MariaDB says "-MariaDB", TiDB says "-TiDB-v7.5.1", OceanBase answers ob_version().
+ * OceanBase names itself in VERSION(): `5.7.25-OceanBase-v3.2.4`, `5.7.25-OceanBase_CE-v4.2.1.2`,
+ * `8.0.30-OceanBase_CE-v4.3.5.0` (a tenant may raise its MySQL `version` variable), and the
+ * product version follows `-v`.
+ */
+const OCEANBASE_VERSION = /-OceanBase(?:_CE|_EE)?(?:-v?(\d+(?:\.\d+){1,3}))?(?=$|[-\s(])/i;
+
+/** The product version of a VERSION() string that names OceanBase, or null when it names something else. */
+export function oceanBaseVersionOf(version: string): { version: string | null } | null {
+  const m = OCEANBASE_VERSION.exec(version);
+  return m ? { version: m[1] ?? null } : null;
+}
+
+/**
+ * Tells the product from `SELECT VERSION()`: OceanBase says "-OceanBase[_CE]-v4.2.1.2", MariaDB
+ * says "-MariaDB", TiDB says "-TiDB-v7.5.1". `ob_version()` (null where it does not exist) is only a
+ * second source: for the product version when VERSION() names OceanBase without one, and for
+ * OceanBase itself when VERSION() does not name it (e.g. a tenant whose `version` variable was
+ * overwritten).
  */
 export function detectDialect(version: string, obVersion: string | null): DetectedServer {
-  if (obVersion) {
-    const [major, minor, patch] = parseTriple(obVersion);
-    return { dialect: 'oceanbase', version: obVersion, major, minor, patch };
+  const ob = oceanBaseVersionOf(version);
+  const obProduct = ob?.version ?? (obVersion?.trim() || null);
+  if (ob || obProduct) {
+    const v = obProduct ?? version.split('-')[0] ?? version;
+    const [major, minor, patch] = parseTriple(v);
+    return { dialect: 'oceanbase', version: v, major, minor, patch };
   }
   const tidb = /TiDB-v?(\d+\.\d+\.\d+)/i.exec(version);
   if (tidb?.[1]) {
@@ -49,6 +68,13 @@ export function detectDialect(version: string, obVersion: string | null): Detect
   const v = version.split('-')[0] ?? version;
   if (/mariadb/i.test(version)) return { dialect: 'mariadb', version: v, major, minor, patch };
   return { dialect: 'mysql', version: v, major, minor, patch };
+}
+
+/** Whether VERSION() alone settles the product, so the probe need not ask ob_version(). */
+export function versionNamesProduct(version: string): boolean {
+  const ob = oceanBaseVersionOf(version);
+  if (ob) return ob.version !== null;
+  return /mariadb|tidb/i.test(version);
 }
 
 function atLeast(s: DetectedServer, major: number, minor: number, patch: number): boolean {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { TenantPools } from './tenant-pools';
@@ -13,7 +14,7 @@ export class TenantHealthMonitor implements OnApplicationBootstrap, OnModuleDest
   private running = false;
 
   constructor(
-    private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenantRepo: Repository<Tenant>,
     private readonly pools: TenantPools,
     private readonly config: AppConfig,
   ) {}
@@ -36,7 +37,7 @@ export class TenantHealthMonitor implements OnApplicationBootstrap, OnModuleDest
     } catch (err) {
       error = err instanceof AppError ? err.message : String(err);
     }
-    await this.ds.getRepository(Tenant).update(
+    await this.tenantRepo.update(
       { id: t.id },
       {
         healthStatus: error ? 'down' : 'up',
@@ -51,7 +52,7 @@ export class TenantHealthMonitor implements OnApplicationBootstrap, OnModuleDest
     if (this.running) return;
     this.running = true;
     try {
-      const tenants = await this.ds.getRepository(Tenant).find();
+      const tenants = await this.tenantRepo.find();
       await Promise.allSettled(tenants.map((t) => this.check(t)));
     } catch (err) {
       this.logger.warn({ msg: 'tenant health round failed', error: (err as Error).message });

@@ -3,6 +3,7 @@ import { createConnection, createPool, type Connection, type Pool, type PoolConn
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { CredentialVault } from './credential-vault';
+import { endpointOf, OwnConnections } from './own-connections';
 import { isConnectionFailure, tenantError } from './tenant-errors';
 import type { Tenant } from './tenant.entity';
 
@@ -15,6 +16,8 @@ export type TenantAddress = Pick<Tenant, 'id' | 'name' | 'host' | 'port' | 'user
 interface Entry {
   pool: Pool;
   signature: string;
+  /** host:port of the database server, shared by every registration of that server */
+  endpoint: string;
   /** connection ids of this pool's own connections on the tenant: never killable */
   ownIds: Set<string>;
   failures: number;
@@ -42,6 +45,7 @@ export class TenantPools implements OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly vault: CredentialVault,
+    private readonly own: OwnConnections,
   ) {}
 
   private entry(t: TenantAddress): Entry {
@@ -65,16 +69,33 @@ export class TenantPools implements OnModuleDestroy {
       charset: 'utf8mb4',
       queueLimit: 100,
     });
-    const e: Entry = { pool, signature: sig, ownIds: new Set(), failures: 0, openUntil: 0 };
+    const e: Entry = { pool, signature: sig, endpoint: endpointOf(t), ownIds: new Set(), failures: 0, openUntil: 0 };
     // The promise pool re-emits the core pool's event with the core connection.
     pool.on('connection', (conn: { threadId: number | null; once(ev: 'end' | 'error', fn: () => void): unknown }) => {
       const id = String(conn.threadId);
-      e.ownIds.add(id);
-      conn.once('end', () => e.ownIds.delete(id));
-      conn.once('error', () => e.ownIds.delete(id));
+      this.claim(e, id);
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        this.unclaim(e, id);
+      };
+      conn.once('end', release);
+      conn.once('error', release);
     });
     this.entries.set(t.id, e);
     return e;
+  }
+
+  private claim(e: Entry, id: string): void {
+    if (e.ownIds.has(id)) return;
+    e.ownIds.add(id);
+    this.own.add(e.endpoint, id);
+  }
+
+  private unclaim(e: Entry, id: string): void {
+    if (!e.ownIds.delete(id)) return;
+    this.own.remove(e.endpoint, id);
   }
 
   private checkBreaker(t: TenantAddress, e: Entry): void {
@@ -145,11 +166,11 @@ export class TenantPools implements OnModuleDestroy {
       });
       const id = String(conn.threadId);
       const e = this.entry(t);
-      e.ownIds.add(id);
+      this.claim(e, id);
       try {
         return await fn(conn, this.config.tenantQueryTimeoutMs);
       } finally {
-        e.ownIds.delete(id);
+        this.unclaim(e, id);
       }
     } catch (err) {
       throw tenantError(err, where);
@@ -158,15 +179,19 @@ export class TenantPools implements OnModuleDestroy {
     }
   }
 
-  /** Connection ids the console itself holds on the tenant. */
-  ownConnectionIds(tenantId: number): ReadonlySet<string> {
-    return this.entries.get(tenantId)?.ownIds ?? new Set();
+  /**
+   * Connection ids the console holds on the tenant's server: those of every registration of the same
+   * host:port and of every console instance (shared through Redis).
+   */
+  ownConnectionIds(t: Pick<Tenant, 'host' | 'port'>): Promise<ReadonlySet<string>> {
+    return this.own.ids(endpointOf(t));
   }
 
   close(tenantId: number): void {
     const e = this.entries.get(tenantId);
     if (!e) return;
     this.entries.delete(tenantId);
+    for (const id of [...e.ownIds]) this.unclaim(e, id);
     e.pool.end().catch((err: unknown) => this.logger.warn({ msg: 'pool close failed', tenantId, error: (err as Error).message }));
   }
 

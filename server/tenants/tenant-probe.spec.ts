@@ -1,5 +1,5 @@
 import { parsePrivileges, privilegeMessages } from './tenant-probe';
-import { capabilitiesOf, detectDialect } from './dialect';
+import { capabilitiesOf, detectDialect, versionNamesProduct } from './dialect';
 
 describe('parsePrivileges', () => {
   it('reads ALL PRIVILEGES as everything', () => {
@@ -28,6 +28,39 @@ describe('detectDialect and capabilities', () => {
     expect(detectDialect('8.0.36', null)).toMatchObject({ dialect: 'mysql', version: '8.0.36' });
     expect(detectDialect('8.0.11-TiDB-v7.5.1', null)).toMatchObject({ dialect: 'tidb', version: '7.5.1' });
     expect(detectDialect('5.7.25', '4.2.1.0')).toMatchObject({ dialect: 'oceanbase', major: 4, minor: 2, patch: 1 });
+  });
+
+  it.each([
+    ['5.7.25-OceanBase-v3.2.4', '3.2.4', [3, 2, 4], false],
+    ['5.7.25-OceanBase_CE-v4.2.1.0', '4.2.1.0', [4, 2, 1], true],
+    ['5.7.25-OceanBase_CE-v4.2.1.2', '4.2.1.2', [4, 2, 1], true],
+    ['5.7.25-OceanBase_CE-v4.2.0.0', '4.2.0.0', [4, 2, 0], false],
+    ['8.0.30-OceanBase_CE-v4.3.5.1', '4.3.5.1', [4, 3, 5], true],
+    ['8.0.25-OceanBase-v4.2.5.0', '4.2.5.0', [4, 2, 5], true],
+  ] as const)('detects OceanBase from VERSION() %s without ob_version()', (version, product, [major, minor, patch], trace) => {
+    const detected = detectDialect(version, null);
+    expect(detected).toEqual({ dialect: 'oceanbase', version: product, major, minor, patch });
+    expect(capabilitiesOf(detected, false)).toEqual({
+      processlistSource: 'oceanbase.GV$OB_PROCESSLIST',
+      nativeSqlId: true,
+      fullLinkTrace: trace,
+      killViaServer: true,
+    });
+    expect(versionNamesProduct(version)).toBe(true);
+  });
+
+  it('takes the product version from VERSION() first and from ob_version() second', () => {
+    expect(detectDialect('5.7.25-OceanBase_CE-v4.2.1.2', '4.2.0.0')).toMatchObject({ version: '4.2.1.2', patch: 1 });
+    // VERSION() names OceanBase without a product version: ob_version() supplies it
+    expect(detectDialect('5.7.25-OceanBase', '4.2.1.0')).toMatchObject({ dialect: 'oceanbase', version: '4.2.1.0' });
+    expect(versionNamesProduct('5.7.25-OceanBase')).toBe(false);
+    // VERSION() that does not name it (a tenant's overwritten version variable): ob_version() tells
+    expect(detectDialect('8.0.36', '4.3.0.1')).toMatchObject({ dialect: 'oceanbase', version: '4.3.0.1', major: 4, minor: 3 });
+    expect(versionNamesProduct('8.0.36')).toBe(false);
+    expect(versionNamesProduct('10.11.19-MariaDB-0+deb12u1')).toBe(true);
+    // nothing else is taken for OceanBase
+    expect(detectDialect('5.7.44-log', null).dialect).toBe('mysql');
+    expect(detectDialect('10.6.16-MariaDB-OceanBaseless', null).dialect).toBe('mariadb');
   });
 
   it('offers full-link trace from OceanBase 4.2.1 and performance_schema from MySQL 8.0.22', () => {

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { withTimeout } from '../common/redis.service';
-import { Capabilities, capabilitiesOf, detectDialect, Dialect } from './dialect';
+import { endpointOf, OwnConnections } from './own-connections';
+import { Capabilities, capabilitiesOf, detectDialect, Dialect, versionNamesProduct } from './dialect';
 import { tenantError } from './tenant-errors';
 
 export interface ProbeTarget {
@@ -74,12 +75,17 @@ async function firstValue(conn: Connection, sql: string, timeout: number): Promi
  */
 @Injectable()
 export class TenantProbe {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    /** absent outside the application (the demo seeding CLI) */
+    @Optional() private readonly own?: OwnConnections,
+  ) {}
 
   async probe(t: ProbeTarget): Promise<ProbeResult> {
     const where = `Tenant ${t.name} (${t.host}:${t.port})`;
     const budget = this.config.tenantConnectTimeoutMs + this.config.tenantQueryTimeoutMs;
     let conn: Connection | undefined;
+    let claimed: string | undefined;
     try {
       return await withTimeout(
         (async () => {
@@ -92,13 +98,19 @@ export class TenantProbe {
             connectTimeout: this.config.tenantConnectTimeoutMs,
             charset: 'utf8mb4',
           });
+          // the probe's connection is the console's own too, while it lasts
+          claimed = String(conn.threadId);
+          this.own?.add(endpointOf(t), claimed);
           const timeout = this.config.tenantQueryTimeoutMs;
           const version = await firstValue(conn, 'SELECT VERSION()', timeout);
           const latencyMs = Math.round(performance.now() - started);
           if (version === null) throw new AppError('TENANT_NOT_MYSQL', `${where} answered but not like a MySQL-compatible server`);
-          // OceanBase has ob_version(); a fixture schema may provide it as oceanbase.ob_version().
-          const obVersion =
-            (await firstValue(conn, 'SELECT ob_version()', timeout)) ?? (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout));
+          // VERSION() names OceanBase, MariaDB and TiDB. Only when it does not settle the product is
+          // ob_version() asked (a fixture schema may provide it as oceanbase.ob_version()).
+          const obVersion = versionNamesProduct(version)
+            ? null
+            : ((await firstValue(conn, 'SELECT ob_version()', timeout)) ??
+              (await firstValue(conn, 'SELECT oceanbase.ob_version()', timeout)));
           const detected = detectDialect(version, obVersion);
           const ps = (await firstValue(conn, 'SELECT @@performance_schema', timeout)) === '1';
           const capabilities = capabilitiesOf(detected, ps);
@@ -136,6 +148,7 @@ export class TenantProbe {
       };
     } finally {
       (conn as Connection | undefined)?.destroy();
+      if (claimed !== undefined) this.own?.remove(endpointOf(t), claimed);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { Grant } from '../access/grant.entity';
 import { levelOn } from '../access/permissions';
@@ -16,19 +17,15 @@ import type { CreateTenantDto, TenantConnectionDto, TenantDto, TenantSavedDto, U
 
 @Injectable()
 export class TenantsService {
-  private readonly tenants: Repository<Tenant>;
-  private readonly clusters: Repository<Cluster>;
-
   constructor(
     private readonly ds: DataSource,
+    @InjectRepository(Tenant) private readonly tenants: Repository<Tenant>,
+    @InjectRepository(Cluster) private readonly clusters: Repository<Cluster>,
     private readonly vault: CredentialVault,
     private readonly probe: TenantProbe,
     private readonly pools: TenantPools,
     private readonly audit: AuditService,
-  ) {
-    this.tenants = ds.getRepository(Tenant);
-    this.clusters = ds.getRepository(Cluster);
-  }
+  ) {}
 
   toDto(t: Tenant, clusterName: string, p: Principal): TenantDto {
     return {

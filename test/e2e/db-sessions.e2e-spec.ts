@@ -1,5 +1,5 @@
 import { createConnection, type Connection } from 'mysql2/promise';
-import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
+import { ADMIN_PASSWORD, Client, login, startSecondInstance, startTestApp, TestApp } from '../support/app';
 import { installOceanBaseFixture } from '../support/oceanbase-fixture';
 import { MariaDbServer, waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
@@ -9,6 +9,7 @@ const VICTIM_PW = 'victim-pw-1';
 const NOADMIN = 'so_e2e_noadmin';
 const COUNTER = 'so_e2e_counter';
 const VDB = 'so_e2e_victim_db';
+const OB_VERSION = '5.7.25-OceanBase_CE-v4.2.1.2';
 
 interface Row {
   id: string;
@@ -56,6 +57,15 @@ describe('tenant sessions on a real MariaDB tenant', () => {
   const list = async (query = ''): Promise<{ items: Row[]; total: number }> =>
     (await admin.get(`/api/tenants/${tenantId}/sessions?pageSize=10000${query}`).expect(200)).body;
   const find = async (c: Connection): Promise<Row | undefined> => (await list()).items.find((r) => r.id === String(c.threadId));
+  /** Polls the list until the connection's row satisfies `ok`; returns that row. */
+  const waitForRow = async (c: Connection, ok: (r: Row) => boolean): Promise<Row> => {
+    let seen: Row | undefined;
+    await waitFor(`session ${c.threadId} to reach the expected state`, async () => {
+      seen = (await list(`&sessionId=${c.threadId}`)).items[0];
+      return seen !== undefined && ok(seen);
+    });
+    return seen!;
+  };
 
   beforeAll(async () => {
     await asRoot([
@@ -153,7 +163,18 @@ describe('tenant sessions on a real MariaDB tenant', () => {
   });
 
   it('refuses malformed ids, an empty batch and an oversized batch', async () => {
-    for (const ids of [['abc'], ['-1'], ['9223372036854775808'], [], Array.from({ length: 501 }, (_, i) => String(i + 1))]) {
+    const tooBigForJson = [2 ** 53 + 2];
+    for (const ids of [
+      ['abc'],
+      ['-1'],
+      ['9223372036854775808'],
+      [-1],
+      [1.5],
+      tooBigForJson,
+      [true],
+      [],
+      Array.from({ length: 501 }, (_, i) => String(i + 1)),
+    ]) {
       const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids, scope: 'session' }).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
     }
@@ -190,9 +211,9 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     expect(rows).toEqual([{ one: 1 }]);
   });
 
-  it('KILL closes the connection; killing it again is not_found', async () => {
+  it('KILL closes the connection (id sent as a JSON number, answered as a string); killing it again is not_found', async () => {
     const id = String(idle.threadId);
-    const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [id], scope: 'session' }).expect(200);
+    const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [idle.threadId], scope: 'session' }).expect(200);
     expect(res.body.results).toEqual([{ id, outcome: 'killed' }]);
     await expect(idle.query('SELECT 1')).rejects.toThrow();
     const again = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [id], scope: 'session' }).expect(200);
@@ -204,6 +225,59 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [own.id], scope: 'session' }).expect(200);
     expect(res.body.results).toEqual([expect.objectContaining({ id: own.id, outcome: 'refused', code: 'OWN_CONNECTION' })]);
     await admin.get(`/api/tenants/${tenantId}/sessions`).expect(200);
+  });
+
+  it("refuses to kill a connection of another registration of the same server, and marks it as the console's", async () => {
+    const ownIds = (await list()).items.filter((r) => r.console).map((r) => r.id);
+    expect(ownIds.length).toBeGreaterThan(0);
+    // the same server under a second cluster: a registration with a pool of its own
+    const cluster = (await admin.post('/api/clusters', { name: 'same-server', kind: 'mysql' }).expect(201)).body.id;
+    const twin = (
+      await admin
+        .post('/api/tenants', {
+          clusterId: cluster,
+          name: 'tenant-a-again',
+          host: STACK.tenantA.host,
+          port: STACK.tenantA.port,
+          username: 'sessionops',
+          password: 'sessionops',
+        })
+        .expect(201)
+    ).body.tenant.id;
+    try {
+      const seen = (await admin.get(`/api/tenants/${twin}/sessions?pageSize=10000`).expect(200)).body.items as Row[];
+      for (const id of ownIds) expect(seen.find((r) => r.id === id)).toMatchObject({ console: true });
+      const res = await admin.post(`/api/tenants/${twin}/sessions/kill`, { ids: ownIds, scope: 'session' }).expect(200);
+      expect(res.body.results).toEqual(ownIds.map((id) => expect.objectContaining({ id, outcome: 'refused', code: 'OWN_CONNECTION' })));
+      await admin.get(`/api/tenants/${tenantId}/sessions`).expect(200);
+    } finally {
+      await admin.del(`/api/tenants/${twin}`).expect(204);
+    }
+  });
+
+  it("refuses to kill another console instance's connections, and marks them as the console's", async () => {
+    const ownIds = (await list()).items.filter((r) => r.console).map((r) => r.id);
+    expect(ownIds.length).toBeGreaterThan(0);
+    const b = await startSecondInstance(t, { TENANT_HEALTH_INTERVAL_MS: '0' });
+    try {
+      const onB = await login(b.url, 'admin', ADMIN_PASSWORD);
+      const seen = (await onB.get(`/api/tenants/${tenantId}/sessions?pageSize=10000`).expect(200)).body.items as Row[];
+      for (const id of ownIds) expect(seen.find((r) => r.id === id)).toMatchObject({ console: true });
+      const res = await onB.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: ownIds, scope: 'session' }).expect(200);
+      expect(res.body.results).toEqual(ownIds.map((id) => expect.objectContaining({ id, outcome: 'refused', code: 'OWN_CONNECTION' })));
+      // and the other way round: B reads one session (B's list came from A's shared result, so
+      // only now does B open a connection of its own), and A knows that connection as the console's
+      await onB.get(`/api/tenants/${tenantId}/sessions/${running.threadId}`).expect(200);
+      let bIds: string[] = [];
+      await waitFor("B's connection in A's list", async () => {
+        bIds = (await list()).items.filter((r) => r.console && !ownIds.includes(r.id)).map((r) => r.id);
+        return bIds.length > 0;
+      });
+      const back = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: bIds, scope: 'query' }).expect(200);
+      expect(back.body.results).toEqual(bIds.map((id) => expect.objectContaining({ id, outcome: 'refused', code: 'OWN_CONNECTION' })));
+    } finally {
+      await b.close();
+    }
   });
 
   it('returns 50 per-id results for a batch of 50 and audits each', async () => {
@@ -233,8 +307,10 @@ describe('tenant sessions on a real MariaDB tenant', () => {
       const sql = `SELECT SLEEP(20), '${'x'.repeat(1024 * 1024)}' AS pad`;
       const q = c.query(sql).catch((e: unknown) => e);
       const id = String(c.threadId);
-      await waitFor('the big statement to show', async () => (await find(c))?.active === true);
-      const row = (await list(`&sessionId=${id}`)).items[0]!;
+      // The server marks a connection busy (COMMAND 'Query') a moment before it publishes the
+      // statement text in INFO, and a list read in that moment is reused for SESSION_LIST_CACHE_MS:
+      // wait until a list shows the statement, not merely the busy connection.
+      const row = await waitForRow(c, (r) => (r.sql ?? '').startsWith('SELECT SLEEP(20)'));
       expect(row.sqlTruncated).toBe(true);
       expect(row.sql).toBe(sql.slice(0, 512));
       const detail = (await admin.get(`/api/tenants/${tenantId}/sessions/${id}`).expect(200)).body;
@@ -253,7 +329,7 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     try {
       const q = c.query("SELECT SLEEP(20), '😀 ünïcødé', X'00FF10' AS bin").catch((e: unknown) => e);
       const id = String(c.threadId);
-      await waitFor('the statement to show', async () => (await find(c))?.active === true);
+      await waitForRow(c, (r) => (r.sql ?? '').startsWith('SELECT SLEEP(20)'));
       const detail = (await admin.get(`/api/tenants/${tenantId}/sessions/${id}`).expect(200)).body;
       // information_schema stores INFO as utf8mb3: 4-byte characters may come back as '?'
       expect(detail.sql).toMatch(/^SELECT SLEEP\(20\), '(😀|\?+) ünïcødé', X'00FF10' AS bin$/);
@@ -285,10 +361,13 @@ describe('tenant sessions on a real MariaDB tenant', () => {
     await admin.del(`/api/tenants/${weak}`).expect(204);
   });
 
-  it('coalesces 50 concurrent list requests into one processlist query on the server', async () => {
+  it('coalesces 50 concurrent list requests on each of two instances into one processlist query on the server', async () => {
     // a reuse window longer than the burst, so the count does not depend on the machine's speed
-    const app = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '60000' });
+    const env = { TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '60000' };
+    const app = await startTestApp(env);
+    const other = await startSecondInstance(app, env);
     const own = await login(app.url, 'admin', ADMIN_PASSWORD);
+    const second = await login(other.url, 'admin', ADMIN_PASSWORD);
     const cluster = (await own.post('/api/clusters', { name: 'c', kind: 'mysql' }).expect(201)).body.id;
     const counted = (
       await own
@@ -303,25 +382,32 @@ describe('tenant sessions on a real MariaDB tenant', () => {
         .expect(201)
     ).body.tenant.id;
     // performance_schema counts statements per account: the server's own counter
-    const selects = async (): Promise<number> => {
+    const statements = async (): Promise<{ processlist: number; select: number }> => {
       const c = await createConnection({ ...STACK.tenantA });
       try {
         const [rows] = await c.query(
-          "SELECT COALESCE(SUM(COUNT_STAR), 0) AS n FROM performance_schema.events_statements_summary_by_user_by_event_name WHERE USER = ? AND EVENT_NAME = 'statement/sql/select'",
+          'SELECT EVENT_NAME AS e, COUNT_STAR AS n FROM performance_schema.events_statements_summary_by_user_by_event_name WHERE USER = ?',
           [COUNTER],
         );
-        return Number((rows as { n: string }[])[0]!.n);
+        const n = (e: string) => Number((rows as { e: string; n: string }[]).find((r) => r.e === e)?.n ?? 0);
+        return { processlist: n('statement/sql/show_processlist'), select: n('statement/sql/select') };
       } finally {
         await c.end();
       }
     };
-    const before = await selects();
+    const before = await statements();
     try {
-      const answers = await Promise.all(Array.from({ length: 50 }, () => own.get(`/api/tenants/${counted}/sessions`)));
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => (i % 2 ? second : own).get(`/api/tenants/${counted}/sessions`)),
+      );
       expect(answers.every((a) => a.status === 200)).toBe(true);
       expect(new Set(answers.map((a) => a.body.fetchedAt)).size).toBe(1);
-      expect((await selects()) - before).toBe(1);
+      const after = await statements();
+      // one SHOW FULL PROCESSLIST and one read of INNODB_TRX, for both instances together
+      expect(after.processlist - before.processlist).toBe(1);
+      expect(after.select - before.select).toBe(1);
     } finally {
+      await other.close();
       await app.close();
     }
   });
@@ -337,7 +423,9 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
   let obVictim: Connection;
 
   beforeAll(async () => {
-    ob = await MariaDbServer.start();
+    // A server that introduces itself as OceanBase does, with the fixture but no ob_version():
+    // detection must come from VERSION() alone.
+    ob = await MariaDbServer.start([`--version=${OB_VERSION}`]);
     const root = await createConnection({
       host: '127.0.0.1',
       port: ob.port,
@@ -346,6 +434,9 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
       multipleStatements: false,
     });
     await installOceanBaseFixture(root);
+    await root.query('DROP FUNCTION oceanbase.ob_version');
+    const [[version]] = (await root.query('SELECT VERSION() AS v')) as unknown as [{ v: string }[]];
+    expect(version!.v).toBe(OB_VERSION);
     await root.end();
     t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '0' });
     admin = await login(t.url, 'admin', ADMIN_PASSWORD);
@@ -363,7 +454,8 @@ describe('cluster-level sessions and the OceanBase adapter on an OceanBase-compa
     obTenant = created.body.tenant.id;
     expect(created.body.tenant).toMatchObject({
       dialect: 'oceanbase',
-      capabilities: { processlistSource: 'oceanbase.GV$OB_PROCESSLIST', fullLinkTrace: true },
+      version: '4.2.1.2',
+      capabilities: { processlistSource: 'oceanbase.GV$OB_PROCESSLIST', nativeSqlId: true, fullLinkTrace: true, killViaServer: true },
     });
     liveTenant = (
       await admin

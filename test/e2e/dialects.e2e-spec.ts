@@ -63,8 +63,14 @@ async function rowsOf(conn: Connection, sql: string, params: unknown[] = []): Pr
   return rows as Record<string, unknown>[];
 }
 
+/** The list as the console reads it: the list statement, the transactions apart, joined by thread id. */
 async function list(conn: Connection, adapter: DialectAdapter, caps: Capabilities): Promise<SessionRow[]> {
-  return (await rowsOf(conn, adapter.listSql(caps))).map((r) => adapter.mapRow(r, TENANT_ID));
+  const raw = await rowsOf(conn, adapter.listSql(caps));
+  const trxSql = adapter.transactionsSql(caps);
+  const trx = new Map(
+    (trxSql ? await rowsOf(conn, trxSql) : []).map((t) => [String(t.id), { state: String(t.trx_state), started: String(t.trx_started) }]),
+  );
+  return raw.map((r) => adapter.mapListRow(r, TENANT_ID, trx.get(String(r.Id ?? r.id))));
 }
 
 async function one(conn: Connection, adapter: DialectAdapter, caps: Capabilities, id: string): Promise<SessionRow[]> {
@@ -157,10 +163,14 @@ describe('MariaDB adapter on a real MariaDB tenant', () => {
       proxy: null,
     });
     expect(sleeper!.timeSeconds).toBeGreaterThanOrEqual(0);
-    expect(sleeper!.extras).toMatchObject({
+    // the list statement (SHOW FULL PROCESSLIST) has the thread state; MariaDB's own columns come with one session
+    expect(sleeper!.extras).toMatchObject({ threadState: expect.any(String) });
+    const [detail] = await one(admin, adapter, caps, v.sleeper.id);
+    expect(detail!.extras).toMatchObject({
       queryId: expect.stringMatching(/^\d+$/),
       tid: expect.any(Number),
       memoryUsed: expect.any(Number),
+      timeMs: expect.any(Number),
     });
 
     expect(byId.get(v.idle.id)).toMatchObject({

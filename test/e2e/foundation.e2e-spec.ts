@@ -2,8 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import request from 'supertest';
+import { createApp } from '../../server/app.factory';
 import { createDataSource, openDatabase } from '../../server/common/database';
+import { JsonLogger } from '../../server/common/logger';
 import { loadConfig } from '../../server/config/config';
+import { MIGRATIONS } from '../../migrations';
 import { dropDatabase, metaUrl, startTestApp, TestApp } from '../support/app';
 import { RedisServer } from '../support/servers';
 
@@ -129,9 +132,18 @@ describe('foundation: configuration and migrations', () => {
     await ds.initialize();
     await ds.query(`CREATE DATABASE \`${db}\``);
     await ds.destroy();
+    // every migration, oldest first, is named
+    const pending = MIGRATIONS.map((m) => m.name).join(', ');
+    expect(pending).toMatch(/^Init1764072000000, Tenants1764072100000, /);
     try {
       const config = loadConfig({ DATABASE_URL: metaUrl(db), MASTER_KEY: randomBytes(32).toString('base64') });
-      await expect(openDatabase(config)).rejects.toThrow(/pending migrations: Init1764072000000, Tenants1764072100000/);
+      await expect(openDatabase(config)).rejects.toThrow(`pending migrations: ${pending}. Run "npm run migrate" first.`);
+      // the application (TypeOrmModule) refuses to start on it too, at once
+      const logs: string[] = [];
+      await expect(createApp(config, { logger: new JsonLogger('warn', (line) => logs.push(line)) })).rejects.toThrow(
+        `pending migrations: ${pending}. Run "npm run migrate" first.`,
+      );
+      expect(logs.join('\n')).not.toMatch(/Retrying/);
       const demo = await openDatabase({ ...config, demo: true });
       await demo.destroy();
       const again = await openDatabase(config);

@@ -31,7 +31,8 @@ function routeTable(t: TestApp): RouteInfo[] {
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (path === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-      const full = ['/api', base, path]
+      // the relay's Messages API lives outside the /api prefix
+      const full = [base.replace(/^\//, '').startsWith('v1') ? '' : '/api', base, path]
         .map((s) => s.replace(/^\/|\/$/g, ''))
         .filter(Boolean)
         .join('/');
@@ -109,6 +110,28 @@ const EXPECTED: Record<string, Expectation> = {
     body: {},
   },
   'DELETE /api/tenants/:id/sessions/:sessionId/trace': { allowed: OPERATORS, path: '/api/tenants/{tenantA}/sessions/999999999/trace' },
+
+  // relay sessions: open to every signed-in user, who sees and terminates only their own
+  'GET /api/relay/sessions': { allowed: SIGNED_IN },
+  'POST /api/relay/sessions/terminate': { allowed: SIGNED_IN, body: {} },
+  'GET /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
+  'GET /api/relay/sessions/:id/requests': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests' },
+  'GET /api/relay/sessions/:id/requests/:seq': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session/requests/1' },
+  'DELETE /api/relay/sessions/:id': { allowed: SIGNED_IN, path: '/api/relay/sessions/no-such-session' },
+  // relay keys: every signed-in user manages their own (the service scopes them)
+  'GET /api/relay/keys': { allowed: SIGNED_IN },
+  'POST /api/relay/keys': { allowed: SIGNED_IN, body: {} },
+  'GET /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999' },
+  'PATCH /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999', body: { enabled: 'maybe' } },
+  'DELETE /api/relay/keys/:id': { allowed: SIGNED_IN, path: '/api/relay/keys/999999' },
+  'GET /api/relay/providers': { allowed: ADMIN },
+  'GET /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999' },
+  'POST /api/relay/providers': { allowed: ADMIN, body: {} },
+  'PATCH /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999', body: { weight: 0 } },
+  'DELETE /api/relay/providers/:id': { allowed: ADMIN, path: '/api/relay/providers/999999' },
+  // the relay authenticates API keys, never the console's cookie: every persona is refused (401)
+  'POST /v1/messages': { allowed: [], body: {} },
+  'POST /v1/messages/count_tokens': { allowed: [], body: {} },
 };
 
 describe('permission matrix: every route × every persona', () => {

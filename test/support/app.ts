@@ -61,6 +61,36 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
+/**
+ * Another instance of the same deployment as `first`: same metadata database, Redis key space and
+ * master key, its own process-local state and port. Closing it leaves the shared data to `first`.
+ */
+export async function startSecondInstance(first: TestApp, env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({
+    DATABASE_URL: first.config.databaseUrl,
+    REDIS_URL: first.config.redisUrl,
+    REDIS_PREFIX: first.config.redisPrefix,
+    MASTER_KEY: first.config.masterKey.toString('base64'),
+    ADMIN_PASSWORD,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...env,
+  });
+  const logs: string[] = [];
+  const app = await createApp(config, { logger: new JsonLogger(config.logLevel, (line) => logs.push(line)) });
+  await app.listen(0, '127.0.0.1');
+  const address = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    url: `http://127.0.0.1:${address.port}`,
+    config,
+    logs,
+    async close() {
+      await closeApp(app);
+    },
+  };
+}
+
 export async function dropDatabase(db: string): Promise<void> {
   const c = await createConnection({ ...STACK.meta });
   try {

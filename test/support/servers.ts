@@ -78,12 +78,19 @@ export class RedisServer {
 export class MariaDbServer {
   proc?: ChildProcess;
   readonly dir: string;
-  constructor(readonly port: number) {
+  /**
+   * @param args extra server options, e.g. `--version=5.7.25-OceanBase_CE-v4.2.1.2` so that
+   *   VERSION() (and the handshake) report another product's version string
+   */
+  constructor(
+    readonly port: number,
+    private readonly args: string[] = [],
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), 'so-mariadb-'));
   }
 
-  static async start(): Promise<MariaDbServer> {
-    const s = new MariaDbServer(await freePort());
+  static async start(args: string[] = []): Promise<MariaDbServer> {
+    const s = new MariaDbServer(await freePort(), args);
     const datadir = join(s.dir, 'data');
     spawnSync('chown', ['mysql:mysql', s.dir]);
     const init = spawnSync(
@@ -115,6 +122,7 @@ export class MariaDbServer {
         '--max-connections=200',
         '--innodb-buffer-pool-size=16M',
         `--log-error=${join(this.dir, 'error.log')}`,
+        ...this.args,
       ],
       { stdio: 'ignore' },
     );

@@ -33,14 +33,31 @@ export interface SessionRow {
 
 export type KillScope = 'session' | 'query';
 
+/** A thread's open InnoDB transaction, read apart from the processlist and joined in process. */
+export interface TransactionRow {
+  state: string | null;
+  started: string | null;
+}
+
 /** Everything dialect-specific about reading and ending sessions. SQL lives here and in TypeORM only. */
 export interface DialectAdapter {
   readonly dialect: Dialect;
-  /** the processlist query (all sessions), cheapest source the capabilities offer */
+  /**
+   * The list statement (all sessions): the cheapest one the capabilities offer that yields every
+   * column the list shows. Dialect-specific extras beyond those come with the detail (oneSql).
+   */
   listSql(caps: Capabilities): string;
-  /** the same for one session id: one `?` placeholder bound to the id */
+  /**
+   * Open transactions, when the list statement does not carry them: rows with `id` (the thread),
+   * `trx_state` and `trx_started`, joined to the list in process (a join inside the server costs
+   * more than both statements apart).
+   */
+  transactionsSql(caps: Capabilities): string | null;
+  /** maps one raw row of listSql, with the thread's transaction (from transactionsSql) when it has one */
+  mapListRow(raw: Record<string, unknown>, tenantId: number, trx: TransactionRow | undefined): SessionRow;
+  /** every column for one session id: one `?` placeholder bound to the id */
   oneSql(caps: Capabilities): string;
-  /** maps one raw row of listSql/oneSql to a SessionRow */
+  /** maps one raw row of oneSql to a SessionRow */
   mapRow(raw: Record<string, unknown>, tenantId: number): SessionRow;
   /**
    * A statement listing whole statements when the processlist view cuts them (MariaDB and MySQL

@@ -30,18 +30,43 @@ function row(overrides: Record<string, unknown> = {}): Record<string, unknown> {
 }
 
 describe('MariaDbAdapter', () => {
-  it('reads information_schema.PROCESSLIST with MariaDB columns and InnoDB transactions', () => {
-    const sql = adapter.listSql(caps);
-    expect(sql).toMatch(/FROM information_schema\.PROCESSLIST p/);
-    expect(sql).toMatch(/LEFT JOIN information_schema\.INNODB_TRX t ON t\.trx_mysql_thread_id = p\.ID/);
-    for (const col of ['TIME_MS', 'STAGE', 'MAX_STAGE', 'PROGRESS', 'MEMORY_USED', 'QUERY_ID', 'TID', 'trx_state', 'trx_started']) {
-      expect(sql).toContain(`.${col} AS`);
-    }
-    expect(sql).not.toMatch(/WHERE/);
+  it('lists with SHOW FULL PROCESSLIST and INNODB_TRX apart; one session from information_schema with MariaDB columns', () => {
+    expect(adapter.listSql(caps)).toBe('SHOW FULL PROCESSLIST');
+    expect(adapter.transactionsSql(caps)).toBe(
+      'SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema.INNODB_TRX',
+    );
     const one = adapter.oneSql(caps);
-    expect(one.startsWith(sql)).toBe(true);
+    expect(one).toMatch(/FROM information_schema\.PROCESSLIST p/);
+    expect(one).toMatch(/LEFT JOIN information_schema\.INNODB_TRX t ON t\.trx_mysql_thread_id = p\.ID/);
+    for (const col of ['TIME_MS', 'STAGE', 'MAX_STAGE', 'PROGRESS', 'MEMORY_USED', 'QUERY_ID', 'TID', 'trx_state', 'trx_started']) {
+      expect(one).toContain(`.${col} AS`);
+    }
     expect(one).toMatch(/WHERE p\.ID = \?$/);
     expect(one.split('?')).toHaveLength(2);
+  });
+
+  it('maps a SHOW FULL PROCESSLIST row with its transaction like the detail row, minus the detail-only columns', () => {
+    const show = {
+      Id: '42',
+      User: 'app',
+      Host: '10.0.0.5:51234',
+      db: 'shop',
+      Command: 'Query',
+      Time: 3,
+      State: 'Sending data',
+      Info: 'SELECT * FROM orders WHERE id = 5',
+      Progress: '0.000',
+    };
+    const listed = adapter.mapListRow(show, 3, { state: 'RUNNING', started: '2026-01-02 03:04:05' });
+    const detail = adapter.mapRow(row({ trx_state: 'RUNNING', trx_started: '2026-01-02 03:04:05' }), 3);
+    expect(listed).toEqual({
+      ...detail,
+      timeSeconds: 3,
+      extras: { ...detail.extras, stage: null, maxStage: null, memoryUsed: null, queryId: null, timeMs: null, tid: null },
+    });
+    expect(listed.transactionState).toBe('RUNNING');
+    const idle = adapter.mapListRow({ ...show, Command: 'Sleep', Info: null, Time: 7 }, 3, { state: 'RUNNING', started: null });
+    expect(idle).toMatchObject({ active: false, sql: null, sqlId: null, transactionState: 'IDLE_IN_TRANSACTION', timeSeconds: 7 });
   });
 
   it('maps a running statement', () => {

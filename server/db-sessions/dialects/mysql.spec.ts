@@ -29,26 +29,54 @@ function psRow(overrides: Record<string, unknown> = {}): Record<string, unknown>
 }
 
 describe('MySqlAdapter', () => {
-  it('uses performance_schema.processlist with the digest of the running statement on 8.0.22+', () => {
+  it('lists from performance_schema.processlist with the digest on 8.0.22+, transactions apart', () => {
     expect(mysql8.processlistSource).toBe('performance_schema.processlist');
     const sql = adapter.listSql(mysql8);
     expect(sql).toMatch(/FROM performance_schema\.processlist p/);
     expect(sql).toMatch(/LEFT JOIN performance_schema\.threads th ON th\.PROCESSLIST_ID = p\.ID/);
     expect(sql).toMatch(/performance_schema\.events_statements_current s\s+WHERE s\.THREAD_ID = th\.THREAD_ID AND s\.END_EVENT_ID IS NULL/);
-    expect(sql).toMatch(/LEFT JOIN information_schema\.INNODB_TRX t ON t\.trx_mysql_thread_id = p\.ID/);
+    expect(sql).not.toMatch(/INNODB_TRX/);
     expect(sql).not.toMatch(/information_schema\.PROCESSLIST/);
-    expect(adapter.oneSql(mysql8)).toMatch(/WHERE p\.ID = \?$/);
+    expect(adapter.transactionsSql(mysql8)).toMatch(
+      /^SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema\.INNODB_TRX$/,
+    );
+    const one = adapter.oneSql(mysql8);
+    expect(one).toMatch(/LEFT JOIN information_schema\.INNODB_TRX t ON t\.trx_mysql_thread_id = p\.ID\nWHERE p\.ID = \?$/);
+    expect(one).toMatch(/FROM performance_schema\.processlist p/);
   });
 
-  it('uses information_schema.PROCESSLIST on 5.7 or without performance_schema', () => {
+  it('lists with SHOW FULL PROCESSLIST on 5.7 or without performance_schema; one session from information_schema', () => {
     for (const caps of [mysql57, mysql8NoPs]) {
       expect(caps.processlistSource).toBe('information_schema.PROCESSLIST');
-      const sql = adapter.listSql(caps);
-      expect(sql).toMatch(/FROM information_schema\.PROCESSLIST p/);
-      expect(sql).toMatch(/INNODB_TRX/);
-      expect(sql).not.toMatch(/performance_schema/);
-      expect(adapter.oneSql(caps)).toBe(`${sql}\nWHERE p.ID = ?`);
+      expect(adapter.listSql(caps)).toBe('SHOW FULL PROCESSLIST');
+      expect(adapter.transactionsSql(caps)).toMatch(/INNODB_TRX/);
+      const one = adapter.oneSql(caps);
+      expect(one).toMatch(/FROM information_schema\.PROCESSLIST p\nLEFT JOIN information_schema\.INNODB_TRX t/);
+      expect(one).not.toMatch(/performance_schema/);
+      expect(one).toMatch(/WHERE p\.ID = \?$/);
     }
+  });
+
+  it('maps SHOW FULL PROCESSLIST rows and a performance_schema list row with their transaction joined in process', () => {
+    const show = { Id: '9', User: 'app', Host: '10.1.1.1:5000', db: 'shop', Command: 'Sleep', Time: 40, State: '', Info: null };
+    const trx = { state: 'RUNNING', started: '2026-01-02 03:04:05' };
+    expect(adapter.mapListRow(show, 5, trx)).toMatchObject({
+      id: '9',
+      user: 'app',
+      source: '10.1.1.1:5000',
+      db: 'shop',
+      command: 'Sleep',
+      timeSeconds: 40,
+      active: false,
+      sql: null,
+      transactionState: 'IDLE_IN_TRANSACTION',
+      extras: { trxStarted: '2026-01-02 03:04:05' },
+    });
+    expect(adapter.mapListRow(show, 5, undefined).transactionState).toBeNull();
+    const { trx_state: _s, trx_started: _t, ...listRow } = psRow();
+    expect(adapter.mapListRow(listRow, 5, trx)).toEqual(
+      adapter.mapRow(psRow({ trx_state: 'RUNNING', trx_started: '2026-01-02 03:04:05' }), 5),
+    );
   });
 
   it('maps a MySQL 8 row with the statement digest as SQL ID', () => {

@@ -1,5 +1,6 @@
 import type { Capabilities } from '../../tenants/dialect';
-import type { DialectAdapter, KillScope, SessionRow } from './dialect-adapter';
+import type { DialectAdapter, KillScope, SessionRow, TransactionRow } from './dialect-adapter';
+import { fromShowProcesslist, TRANSACTIONS_SQL } from './show-processlist';
 import { fingerprint } from './fingerprint';
 import {
   idString,
@@ -21,9 +22,20 @@ import {
  * so that nested statements (stored programs) never multiply a session: the innermost running
  * statement wins, which is the one INFO shows.
  *
- * MySQL 5.7 or no performance_schema: `information_schema.PROCESSLIST` + INNODB_TRX, and the SQL
- * ID is the documented fingerprint.
+ * MySQL 5.7 or no performance_schema: `information_schema.PROCESSLIST` + INNODB_TRX for one session,
+ * `SHOW FULL PROCESSLIST` for the list, and the SQL ID is the documented fingerprint.
+ *
+ * The list reads INNODB_TRX apart and joins it in process: a join inside the server costs more
+ * than both statements apart.
  */
+const PERFORMANCE_SCHEMA_LIST = `SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.DB AS db, p.COMMAND AS command,
+  p.TIME AS time, p.STATE AS thread_state, p.INFO AS info, th.THREAD_ID AS thread_id,
+  (SELECT s.DIGEST FROM performance_schema.events_statements_current s
+    WHERE s.THREAD_ID = th.THREAD_ID AND s.END_EVENT_ID IS NULL
+    ORDER BY s.NESTING_EVENT_LEVEL DESC LIMIT 1) AS digest
+FROM performance_schema.processlist p
+LEFT JOIN performance_schema.threads th ON th.PROCESSLIST_ID = p.ID`;
+
 const PERFORMANCE_SCHEMA = `SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.DB AS db, p.COMMAND AS command,
   p.TIME AS time, p.STATE AS thread_state, p.INFO AS info, th.THREAD_ID AS thread_id,
   (SELECT s.DIGEST FROM performance_schema.events_statements_current s
@@ -45,11 +57,21 @@ export class MySqlAdapter implements DialectAdapter {
   readonly fullInfoSql = 'SHOW FULL PROCESSLIST';
 
   listSql(caps: Capabilities): string {
-    return caps.processlistSource === 'performance_schema.processlist' ? PERFORMANCE_SCHEMA : INFORMATION_SCHEMA;
+    return caps.processlistSource === 'performance_schema.processlist' ? PERFORMANCE_SCHEMA_LIST : 'SHOW FULL PROCESSLIST';
+  }
+
+  transactionsSql(_caps: Capabilities): string {
+    return TRANSACTIONS_SQL;
+  }
+
+  mapListRow(raw: Record<string, unknown>, tenantId: number, trx: TransactionRow | undefined): SessionRow {
+    if ('Id' in raw) return this.mapRow(fromShowProcesslist(raw, trx), tenantId);
+    return this.mapRow({ ...raw, trx_state: trx?.state ?? null, trx_started: trx?.started ?? null }, tenantId);
   }
 
   oneSql(caps: Capabilities): string {
-    return `${this.listSql(caps)}\nWHERE p.ID = ?`;
+    const sql = caps.processlistSource === 'performance_schema.processlist' ? PERFORMANCE_SCHEMA : INFORMATION_SCHEMA;
+    return `${sql}\nWHERE p.ID = ?`;
   }
 
   mapRow(raw: Record<string, unknown>, tenantId: number): SessionRow {

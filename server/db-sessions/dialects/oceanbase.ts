@@ -39,6 +39,15 @@ export class OceanBaseAdapter implements DialectAdapter {
     return `SELECT ${COLUMNS}${caps.fullLinkTrace ? TRACE_COLUMNS : ''}${FROM}`;
   }
 
+  /** GV$OB_PROCESSLIST carries TRANS_STATE: nothing to read apart */
+  transactionsSql(_caps: Capabilities): null {
+    return null;
+  }
+
+  mapListRow(raw: Record<string, unknown>, tenantId: number): SessionRow {
+    return this.mapRow(raw, tenantId);
+  }
+
   oneSql(caps: Capabilities): string {
     return `${this.listSql(caps)}\nWHERE p.ID = ?`;
   }

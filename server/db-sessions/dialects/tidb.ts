@@ -26,6 +26,15 @@ export class TiDbAdapter implements DialectAdapter {
     return SELECT;
   }
 
+  /** CLUSTER_PROCESSLIST carries TxnStart: nothing to read apart */
+  transactionsSql(_caps: Capabilities): null {
+    return null;
+  }
+
+  mapListRow(raw: Record<string, unknown>, tenantId: number): SessionRow {
+    return this.mapRow(raw, tenantId);
+  }
+
   oneSql(_caps: Capabilities): string {
     return `${SELECT}\nWHERE p.ID = ?`;
   }

@@ -39,6 +39,14 @@ export const relayKeys = (prefix: string) => ({
   byProvider: (providerId: number | string) => `${prefix}rs:{idx}:provider:${providerId}`,
   /** zset "<sid>|<requestId>" → lease expiry ms: requests in flight (slots with leases) */
   inflight: () => `${prefix}rs:{idx}:inflight`,
+  /** hash sid → requests in flight (slots counted per session, kept with the leases) */
+  inflightBySession: () => `${prefix}rs:{idx}:sif`,
+  /** hash providerId → "failures|openUntilMs|probeUntilMs": the circuit breaker every instance shares */
+  circuit: () => `${prefix}rs:{idx}:circuit`,
+  /** key prefix of one provider's zset (Lua scripts append the provider id) */
+  byProviderPrefix: () => `${prefix}rs:{idx}:provider:`,
+  /** key prefix of one session's keys (Lua scripts append `req:<seq>` etc.) */
+  sessionPrefix: (sid: string) => `${prefix}rs:{${sid}}:`,
   /** pub/sub channel: a session id to abort on every instance */
   terminateChannel: () => `${prefix}rs:terminate`,
 });
@@ -87,4 +95,6 @@ export type RequestHashField =
   | 'cacheReadTokens'
   | 'costMicros'
   | 'userAgent'
-  | 'error'; // short error message when status = error
+  | 'error' // short error message when status = error
+  | 'requestBodyTruncated' // 1 when the stored request body was cut at SESSION_MESSAGE_MAX_BYTES
+  | 'responseBodyTruncated'; // 1 when the stored response body was cut

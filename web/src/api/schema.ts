@@ -108,6 +108,26 @@ export interface CreateGrantDto {
   level: "read_only" | "operate";
 }
 
+export interface CreateRelayKeyDto {
+  name: string;
+  /** owner; administrators only (default: the caller) */
+  userId?: number;
+  /** ISO-8601 time after which the key stops working */
+  expiresAt?: string;
+}
+
+export interface CreateRelayProviderDto {
+  name: string;
+  baseUrl: string;
+  /** sent upstream as x-api-key; never returned */
+  apiKey: string;
+  priority?: number;
+  weight?: number;
+  models?: string[];
+  maxSessions?: number;
+  enabled?: boolean;
+}
+
 export interface CreateRoleDto {
   name: string;
   description?: string;
@@ -167,6 +187,7 @@ export interface HealthDto {
   status: "ok" | "degraded";
   db: ComponentHealth;
   redis: ComponentHealth;
+  relay: RelayHealth;
 }
 
 export interface InitialPasswordDto {
@@ -175,7 +196,8 @@ export interface InitialPasswordDto {
 }
 
 export interface KillDto {
-  ids: string[];
+  /** session ids: decimal strings (up to 2^63-1) or JSON integers (up to 2^53-1); results name them as strings */
+  ids: (string | number)[];
   scope: "session" | "query";
   /** what the caller saw for each id; a session whose user or source differs now is not killed (changed) */
   expect?: Record<string, SeenSessionDto>;
@@ -244,6 +266,203 @@ export interface PrivilegesDto {
   process: boolean;
   kill: boolean;
   grants: string[];
+}
+
+export interface RelayHealth {
+  /** the relay's Redis (a cluster when REDIS_CLUSTER_NODES is set) */
+  redis: "ok" | "down";
+  cluster: boolean;
+  /** guarantees suspended while Redis is down; the relay keeps forwarding */
+  suspended: string[];
+  /** requests forwarded without tracking since start-up */
+  untrackedRequests: number;
+}
+
+export interface RelayKeyCreatedDto {
+  id: number;
+  name: string;
+  prefix: string;
+  /** shown once; only a hash is stored */
+  secret: string;
+  key: RelayKeyDto;
+}
+
+export interface RelayKeyDto {
+  id: number;
+  name: string;
+  /** first characters of the secret */
+  prefix: string;
+  userId: number;
+  userName: string;
+  enabled: boolean;
+  expiresAt: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface RelayKeyPageDto {
+  items: RelayKeyDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayProviderDto {
+  id: number;
+  name: string;
+  baseUrl: string;
+  hasApiKey: boolean;
+  priority: number;
+  weight: number;
+  /** empty: every model */
+  models: string[];
+  /** distinct active sessions; 0 = unlimited */
+  maxSessions: number;
+  enabled: boolean;
+  circuit: "closed" | "open" | "half_open";
+  /** active sessions bound to the provider now; -1 when Redis is unavailable */
+  activeSessions: number;
+}
+
+export interface RelayProviderListDto {
+  items: RelayProviderDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayProviderRefDto {
+  id: number;
+  name: string;
+}
+
+export interface RelayRequestDetailDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+  messagesStored: boolean;
+  /** one "name: value" per line, secrets masked */
+  requestHeaders: string | null;
+  requestBody: string | null;
+  responseHeaders: string | null;
+  /** JSON text; for a stream the raw SSE text */
+  responseBody: string | null;
+  truncated: RelayTruncatedDto;
+}
+
+export interface RelayRequestDto {
+  seq: number;
+  startedAt: string;
+  endedAt: string | null;
+  model: string | null;
+  providerId: number | null;
+  providerName: string | null;
+  status: "in_progress" | "completed" | "error";
+  statusCode: number | null;
+  durationMs: number | null;
+  stream: boolean;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  costMicros: number;
+  userAgent: string | null;
+  error: string | null;
+}
+
+export interface RelayRequestPageDto {
+  items: RelayRequestDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelaySessionDetailDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+  /** where the session id came from */
+  idSource: string;
+  providers: RelayProviderRefDto[];
+  models: string[];
+  /** STORE_SESSION_MESSAGES: whether headers and bodies are kept */
+  messagesStored: boolean;
+  /** terminated by an administrator or its owner; the data stays until it expires */
+  terminated: boolean;
+}
+
+export interface RelaySessionDto {
+  id: string;
+  state: "active" | "inactive";
+  userId: number;
+  userName: string;
+  keyId: number;
+  keyName: string;
+  providerId: number | null;
+  providerName: string | null;
+  model: string | null;
+  requests: number;
+  /** requests in flight now */
+  inFlight: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationTokens: number;
+  cacheReadTokens: number;
+  /** integer micro-units of currency */
+  costMicros: number;
+  currency: string;
+  firstRequestAt: string;
+  lastRequestAt: string;
+  /** sum of request durations */
+  durationMs: number;
+  lastStatus: "in_progress" | "completed" | "error" | null;
+}
+
+export interface RelaySessionPageDto {
+  items: RelaySessionDto[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface RelayTruncatedDto {
+  requestBody: boolean;
+  responseBody: boolean;
 }
 
 export interface RoleDto {
@@ -384,6 +603,28 @@ export interface TenantSavedDto {
   test: TestResultDto;
 }
 
+export interface TerminateItemDto {
+  id: string;
+  outcome: "terminated" | "unauthorized" | "missing" | "failed";
+  message?: string;
+}
+
+export interface TerminateResultDto {
+  terminated: number;
+  /** skipped: not the caller’s session */
+  unauthorized: number;
+  /** skipped: expired or unknown */
+  missing: number;
+  /** e.g. Redis unavailable */
+  failed: number;
+  results: TerminateItemDto[];
+}
+
+export interface TerminateSessionsDto {
+  /** at most 200 distinct ids; duplicates are folded */
+  ids: string[];
+}
+
 export interface TestErrorDto {
   code: string;
   message: string;
@@ -422,6 +663,23 @@ export interface UpdateClusterDto {
   sysUser?: string | null;
   /** omit to keep the stored password; null or empty to clear it */
   sysPassword?: string | null;
+}
+
+export interface UpdateRelayKeyDto {
+  enabled?: boolean;
+  name?: string;
+}
+
+export interface UpdateRelayProviderDto {
+  name?: string;
+  baseUrl?: string;
+  /** replaces the stored key */
+  apiKey?: string;
+  priority?: number;
+  weight?: number;
+  models?: string[];
+  maxSessions?: number;
+  enabled?: boolean;
 }
 
 export interface UpdateRoleDto {

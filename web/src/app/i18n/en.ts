@@ -6,7 +6,7 @@ const en: typeof zh = {
     dashboard: 'Overview',
     autonomous: 'Autonomous service',
     tenants: 'Tenants',
-    relaySessions: 'Active sessions',
+    relaySessions: 'Relay sessions',
     audit: 'Audit',
     admin: 'Administration',
     users: 'Users',

@@ -4,7 +4,7 @@ export default {
     dashboard: '概览',
     autonomous: '自治服务',
     tenants: '租户',
-    relaySessions: '活跃会话',
+    relaySessions: '活跃 Session',
     audit: '审计',
     admin: '系统管理',
     users: '用户',

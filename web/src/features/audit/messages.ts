@@ -46,6 +46,7 @@ export default {
       cluster: { create: '添加集群', update: '修改集群', delete: '删除集群' },
       tenant: { create: '添加租户', update: '修改租户', delete: '删除租户' },
       audit: { export: '导出审计记录' },
+      relay: { session: { terminate: '终止中转 Session' } },
     },
   },
   en: {
@@ -98,6 +99,7 @@ export default {
       role: { create: 'Create role', update: 'Update role', delete: 'Delete role' },
       grant: { create: 'Grant resource permission', update: 'Change resource permission', delete: 'Delete resource permission' },
       cluster: { create: 'Add cluster', update: 'Update cluster', delete: 'Delete cluster' },
+      relay: { session: { terminate: 'Terminate relay session' } },
       tenant: { create: 'Add tenant', update: 'Update tenant', delete: 'Delete tenant' },
       audit: { export: 'Export audit records' },
     },

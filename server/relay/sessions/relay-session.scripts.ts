@@ -1,0 +1,303 @@
+/**
+ * Lua scripts of the relay's session store. Each touches one hash slot only: the `{<sid>}` keys of
+ * one session, or the `{idx}` indexes; so every script is atomic on Redis Cluster too. Keys of the
+ * same slot that depend on a request's seq are built from a prefix passed as the first key.
+ */
+
+/** Releases leases that expired (a crashed instance's slots). Shared by the {idx} scripts. */
+const EXPIRE_LEASES = `
+local function expire_leases(inflight, sif, now)
+  local gone = redis.call('ZRANGEBYSCORE', inflight, '-inf', now)
+  for _, m in ipairs(gone) do
+    redis.call('ZREM', inflight, m)
+    local sid = string.match(m, '^(.*)|[^|]*$')
+    if sid and redis.call('HINCRBY', sif, sid, -1) <= 0 then redis.call('HDEL', sif, sid) end
+  end
+end
+`;
+
+/**
+ * Picks the first admissible provider from an ordered candidate list: circuit not open (one
+ * half-open probe at a time), distinct active sessions under its maximum.
+ */
+const PICK = `
+local function pick(circuit, pprefix, sid, now, cutoff, probeMs, cands, skip)
+  local reason = 'circuit'
+  for i = 1, #cands, 2 do
+    local pid, max = cands[i], tonumber(cands[i + 1])
+    if pid ~= skip then
+      local ok = true
+      local c = redis.call('HGET', circuit, pid)
+      local probe = false
+      if c then
+        local fails, openUntil, probeUntil = string.match(c, '^(%d+)|(%d+)|(%d+)$')
+        openUntil = tonumber(openUntil or '0'); probeUntil = tonumber(probeUntil or '0')
+        if openUntil > now then ok = false
+        elseif openUntil > 0 then
+          if probeUntil > now then ok = false else probe = true end
+        end
+      end
+      if ok and max > 0 then
+        local pz = pprefix .. pid
+        local sc = redis.call('ZSCORE', pz, sid)
+        if not sc or tonumber(sc) < cutoff then
+          redis.call('ZREMRANGEBYSCORE', pz, '-inf', '(' .. cutoff)
+          if redis.call('ZCARD', pz) >= max then ok = false; reason = 'provider' end
+        end
+      end
+      if ok then
+        if probe then
+          local fails = string.match(c, '^(%d+)|') or '0'
+          redis.call('HSET', circuit, pid, fails .. '|' .. string.match(c, '^%d+|(%d+)|') .. '|' .. (now + probeMs))
+        end
+        return pid, nil
+      end
+    end
+  end
+  return nil, reason
+end
+`;
+
+/**
+ * Request start, session slot. KEYS: session hash, seq, dead, bind, reqs, session key prefix.
+ * ARGV: now, ttlMs, forkIfBusy, userId, userName, keyId, keyName, idSource, model, stream,
+ *       userAgent, store, reqHeaders, reqBody, reqBodyTruncated
+ * → {'dead'} | {'fork'} | {'ok', seq, boundProviderId}
+ */
+export const OPEN = `
+local s, seqk, dead, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local now, ttl = ARGV[1], ARGV[2]
+if redis.call('EXISTS', dead) == 1 then return {'dead', redis.call('GET', dead)} end
+if ARGV[3] == '1' and tonumber(redis.call('HGET', s, 'inFlight') or '0') > 0 then return {'fork'} end
+local seq = redis.call('INCR', seqk)
+local b = redis.call('GET', bind) or ''
+if redis.call('HSETNX', s, 'firstAt', now) == 1 then
+  redis.call('HSET', s, 'userId', ARGV[4], 'userName', ARGV[5], 'keyId', ARGV[6], 'keyName', ARGV[7], 'idSource', ARGV[8],
+    'requests', 0, 'inFlight', 0, 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0,
+    'costMicros', 0, 'durationMs', 0, 'models', '[]', 'providers', '[]')
+end
+local models = cjson.decode(redis.call('HGET', s, 'models') or '[]')
+local known = false
+for _, m in ipairs(models) do if m == ARGV[9] then known = true end end
+if not known then
+  table.insert(models, ARGV[9])
+  redis.call('HSET', s, 'models', cjson.encode(models))
+end
+redis.call('HSET', s, 'lastAt', now, 'model', ARGV[9], 'lastStatus', 'in_progress')
+redis.call('HINCRBY', s, 'requests', 1)
+redis.call('HINCRBY', s, 'inFlight', 1)
+local req = pre .. 'req:' .. seq
+redis.call('HSET', req, 'seq', seq, 'startedAt', now, 'model', ARGV[9], 'status', 'in_progress', 'stream', ARGV[10],
+  'userAgent', ARGV[11], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0)
+redis.call('PEXPIRE', req, ttl)
+if ARGV[12] == '1' then
+  redis.call('SET', pre .. 'reqh:' .. seq, ARGV[13], 'PX', ttl)
+  redis.call('SET', pre .. 'reqb:' .. seq, ARGV[14], 'PX', ttl)
+  redis.call('HSET', req, 'requestBodyTruncated', ARGV[15])
+end
+redis.call('ZADD', reqs, now, seq)
+redis.call('PEXPIRE', reqs, ttl)
+redis.call('PEXPIRE', s, ttl)
+redis.call('PEXPIRE', seqk, ttl)
+if b ~= '' then redis.call('PEXPIRE', bind, ttl) end
+return {'ok', seq, b}
+`;
+
+/**
+ * Admission, index slot: limits (session in flight, key and user distinct active sessions),
+ * provider choice (circuit, provider maximum) and a leased slot, all or nothing.
+ * KEYS: all, active, byUser, byKey, inflight, sif, circuit, provider zset prefix
+ * ARGV: now, sid, member, leaseUntil, activeMs, keepMs, sessionMax, keyMax, userMax, probeMs, candidates (pid, max)...
+ * → {'ok', providerId} | {'limit', scope, current, max} | {'none', reason}
+ */
+export const ADMIT = `${EXPIRE_LEASES}${PICK}
+local all, active, byUser, byKey, inflight, sif, circuit, pprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local now, sid, member, leaseUntil = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
+local activeMs, keepMs = tonumber(ARGV[5]), tonumber(ARGV[6])
+local sessionMax, keyMax, userMax, probeMs = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local cutoff = now - activeMs
+expire_leases(inflight, sif, now)
+local cur = tonumber(redis.call('HGET', sif, sid) or '0')
+if sessionMax > 0 and cur >= sessionMax then return {'limit', 'session', cur, sessionMax} end
+local function distinct(z, max, scope)
+  if max <= 0 then return nil end
+  local sc = redis.call('ZSCORE', z, sid)
+  if sc and tonumber(sc) >= cutoff then return nil end
+  redis.call('ZREMRANGEBYSCORE', z, '-inf', '(' .. cutoff)
+  local n = redis.call('ZCARD', z)
+  if n >= max then return {'limit', scope, n, max} end
+  return nil
+end
+local over = distinct(byKey, keyMax, 'key') or distinct(byUser, userMax, 'user')
+if over then return over end
+local cands = {}
+for i = 11, #ARGV do cands[#cands + 1] = ARGV[i] end
+local pid, reason = pick(circuit, pprefix, sid, now, cutoff, probeMs, cands, nil)
+if not pid then return {'none', reason} end
+redis.call('ZADD', inflight, leaseUntil, member)
+redis.call('HINCRBY', sif, sid, 1)
+local pz = pprefix .. pid
+for _, z in ipairs({all, active, byUser, byKey, pz}) do
+  redis.call('ZADD', z, now, sid)
+  redis.call('PEXPIRE', z, keepMs)
+end
+redis.call('ZREMRANGEBYSCORE', active, '-inf', '(' .. cutoff)
+redis.call('ZREMRANGEBYSCORE', all, '-inf', '(' .. (now - keepMs))
+redis.call('PEXPIRE', inflight, keepMs + activeMs)
+redis.call('PEXPIRE', sif, keepMs + activeMs)
+return {'ok', pid}
+`;
+
+/**
+ * Failover, index slot: counts a failure of the provider that failed, moves the session's
+ * provider membership and picks the next admissible candidate.
+ * KEYS: circuit, provider zset prefix
+ * ARGV: now, sid, failedPid, threshold, openMs, activeMs, keepMs, probeMs, countFailure, candidates...
+ * → {'ok', providerId} | {'none', reason}
+ */
+export const SWITCH = `${PICK}
+local circuit, pprefix = KEYS[1], KEYS[2]
+local now, sid, failed = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local threshold, openMs, activeMs, keepMs, probeMs = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local function fail(pid)
+  local c = redis.call('HGET', circuit, pid) or '0|0|0'
+  local fails = tonumber(string.match(c, '^(%d+)|') or '0') + 1
+  local openUntil = 0
+  if fails >= threshold then openUntil = now + openMs end
+  redis.call('HSET', circuit, pid, fails .. '|' .. openUntil .. '|0')
+  redis.call('PEXPIRE', circuit, keepMs + openMs)
+end
+if ARGV[9] == '1' then fail(failed) end
+redis.call('ZREM', pprefix .. failed, sid)
+local cands = {}
+for i = 10, #ARGV do cands[#cands + 1] = ARGV[i] end
+local pid, reason = pick(circuit, pprefix, sid, now, now - activeMs, probeMs, cands, failed)
+if not pid then return {'none', reason} end
+local pz = pprefix .. pid
+redis.call('ZADD', pz, now, sid)
+redis.call('PEXPIRE', pz, keepMs)
+return {'ok', pid}
+`;
+
+/**
+ * Request end, session slot. KEYS: session hash, seq, bind, reqs, session key prefix
+ * ARGV: now, seq, status, statusCode, durationMs, providerId, providerName, input, output,
+ *       cacheCreation, cacheRead, costMicros, error, ttlMs, store, resHeaders, resBody, resBodyTruncated
+ */
+export const END_SESSION = `
+local s, seqk, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local now, seq, ttl = ARGV[1], ARGV[2], ARGV[14]
+local req = pre .. 'req:' .. seq
+redis.call('HSET', req, 'endedAt', now, 'status', ARGV[3], 'statusCode', ARGV[4], 'durationMs', ARGV[5],
+  'inputTokens', ARGV[8], 'outputTokens', ARGV[9], 'cacheCreationTokens', ARGV[10], 'cacheReadTokens', ARGV[11],
+  'costMicros', ARGV[12])
+if ARGV[6] ~= '' then redis.call('HSET', req, 'providerId', ARGV[6], 'providerName', ARGV[7]) end
+if ARGV[13] ~= '' then redis.call('HSET', req, 'error', ARGV[13]) end
+if ARGV[15] == '1' then
+  redis.call('SET', pre .. 'resh:' .. seq, ARGV[16], 'PX', ttl)
+  redis.call('SET', pre .. 'resb:' .. seq, ARGV[17], 'PX', ttl)
+  redis.call('HSET', req, 'responseBodyTruncated', ARGV[18])
+end
+if redis.call('EXISTS', s) == 1 then
+  if redis.call('HINCRBY', s, 'inFlight', -1) < 0 then redis.call('HSET', s, 'inFlight', 0) end
+  redis.call('HINCRBY', s, 'inputTokens', ARGV[8])
+  redis.call('HINCRBY', s, 'outputTokens', ARGV[9])
+  redis.call('HINCRBY', s, 'cacheCreationTokens', ARGV[10])
+  redis.call('HINCRBY', s, 'cacheReadTokens', ARGV[11])
+  redis.call('HINCRBY', s, 'costMicros', ARGV[12])
+  redis.call('HINCRBY', s, 'durationMs', ARGV[5])
+  redis.call('HSET', s, 'lastAt', now, 'lastStatus', ARGV[3])
+  if ARGV[6] ~= '' then
+    redis.call('HSET', s, 'providerId', ARGV[6], 'providerName', ARGV[7])
+    local ps = cjson.decode(redis.call('HGET', s, 'providers') or '[]')
+    local known = false
+    for _, p in ipairs(ps) do if tostring(p.id) == ARGV[6] then known = true end end
+    if not known then
+      table.insert(ps, {id = tonumber(ARGV[6]), name = ARGV[7]})
+      redis.call('HSET', s, 'providers', cjson.encode(ps))
+    end
+    if ARGV[3] == 'completed' then redis.call('SET', bind, ARGV[6], 'PX', ttl) end
+  end
+end
+-- every key of the session expires together, at lastAt + SESSION_TTL + retention
+local last = tonumber(redis.call('GET', seqk) or seq)
+for i = 1, last do
+  redis.call('PEXPIRE', pre .. 'req:' .. i, ttl)
+  if ARGV[15] == '1' then
+    for _, part in ipairs({'reqh:', 'reqb:', 'resh:', 'resb:'}) do redis.call('PEXPIRE', pre .. part .. i, ttl) end
+  end
+end
+for _, k in ipairs({s, seqk, bind, reqs}) do redis.call('PEXPIRE', k, ttl) end
+return 1
+`;
+
+/**
+ * Request end, index slot: releases the slot, records activity (only for sessions still indexed,
+ * so a terminated session does not come back) and the provider's health.
+ * KEYS: all, active, byUser, byKey, inflight, sif, circuit, provider zset prefix
+ * ARGV: now, sid, member, providerId, outcome (ok|fail|none), threshold, openMs, keepMs
+ */
+export const END_INDEX = `
+local all, active, byUser, byKey, inflight, sif, circuit, pprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local now, sid, member, pid, outcome = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local threshold, openMs, keepMs = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+if redis.call('ZREM', inflight, member) == 1 then
+  if redis.call('HINCRBY', sif, sid, -1) <= 0 then redis.call('HDEL', sif, sid) end
+end
+local zs = {all, active, byUser, byKey}
+if pid ~= '' then zs[#zs + 1] = pprefix .. pid end
+for _, z in ipairs(zs) do
+  if redis.call('ZADD', z, 'XX', 'CH', now, sid) == 1 then redis.call('PEXPIRE', z, keepMs) end
+end
+if pid ~= '' then
+  if outcome == 'ok' then
+    redis.call('HDEL', circuit, pid)
+  elseif outcome == 'fail' then
+    local c = redis.call('HGET', circuit, pid) or '0|0|0'
+    local fails = tonumber(string.match(c, '^(%d+)|') or '0') + 1
+    local openUntil = 0
+    if fails >= threshold then openUntil = now + openMs end
+    redis.call('HSET', circuit, pid, fails .. '|' .. openUntil .. '|0')
+    redis.call('PEXPIRE', circuit, keepMs + openMs)
+  end
+end
+return 1
+`;
+
+/**
+ * Lease renewal for long requests. KEYS: inflight. ARGV: leaseUntil, members...
+ */
+export const RENEW = `
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i]) end
+return 1
+`;
+
+/**
+ * Terminate, session slot: tombstone, unbind. KEYS: session hash, dead, bind. ARGV: tombstone, ttlMs
+ * → {'missing'} | {'ok', userId, keyId, providers JSON}
+ */
+export const TERMINATE_SESSION = `
+local s, dead, bind = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('EXISTS', s) == 0 then return {'missing'} end
+redis.call('SET', dead, ARGV[1], 'PX', ARGV[2])
+redis.call('DEL', bind)
+local f = redis.call('HMGET', s, 'userId', 'keyId', 'providers')
+return {'ok', f[1] or '', f[2] or '', f[3] or '[]'}
+`;
+
+/**
+ * Terminate, index slot: drops the session from every index and releases its slots.
+ * KEYS: all, active, byUser, byKey, inflight, sif, provider zset prefix. ARGV: sid, providerIds...
+ */
+export const TERMINATE_INDEX = `
+local all, active, byUser, byKey, inflight, sif, pprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local sid = ARGV[1]
+for _, z in ipairs({all, active, byUser, byKey}) do redis.call('ZREM', z, sid) end
+for i = 2, #ARGV do redis.call('ZREM', pprefix .. ARGV[i], sid) end
+local mark = sid .. '|'
+for _, m in ipairs(redis.call('ZRANGE', inflight, 0, -1)) do
+  if string.sub(m, 1, #mark) == mark then redis.call('ZREM', inflight, m) end
+end
+redis.call('HDEL', sif, sid)
+return 1
+`;
