@@ -66,7 +66,10 @@ export class MySqlAdapter implements DialectAdapter {
 
   mapListRow(raw: Record<string, unknown>, tenantId: number, trx: TransactionRow | undefined): SessionRow {
     if ('Id' in raw) return this.mapRow(fromShowProcesslist(raw, trx), tenantId);
-    return this.mapRow({ ...raw, trx_state: trx?.state ?? null, trx_started: trx?.started ?? null }, tenantId);
+    return this.mapRow(
+      { ...raw, trx_state: trx?.state ?? null, trx_started: trx?.started ?? null, trx_age: trx?.ageSeconds ?? null },
+      tenantId,
+    );
   }
 
   oneSql(caps: Capabilities): string {
