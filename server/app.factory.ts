@@ -14,6 +14,7 @@ import { requestIdMiddleware } from './common/request-context';
 import { docsSignInRequired } from './access/docs-access';
 import { AuthService } from './auth/auth.service';
 import { noStoreForApi, securityHeaders } from './common/security-headers';
+import { IMMUTABLE_CACHE, precompressedAssets } from './common/static-assets';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
 
@@ -64,10 +65,18 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
 
   const dist = webDist(config);
   if (dist) {
-    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    app.use(precompressedAssets(dist));
+    app.use(
+      express.static(dist, {
+        index: false,
+        // hashed assets never change; anything else (favicon...) is revalidated
+        setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? IMMUTABLE_CACHE : 'no-cache'),
+      }),
+    );
     // History-mode routes of the console; /api and /v1 stay with Nest.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/v1')) return next();
+      res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(dist, 'index.html'));
     });
   }

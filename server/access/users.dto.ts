@@ -75,6 +75,14 @@ export class CreateUserDto {
   @MinLength(10, { message: 'password must be at least 10 characters long' })
   @MaxLength(256)
   password?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'whether the user must change the password at first sign-in; omitted: true for a generated password, false for a given one (a generated password always must be changed)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  mustChangePassword?: boolean;
 }
 
 export class UpdateUserDto {

@@ -63,7 +63,7 @@ export class UsersService {
             displayName: dto.displayName ?? '',
             passwordHash,
             enabled: true,
-            mustChangePassword: generated !== undefined,
+            mustChangePassword: generated !== undefined || dto.mustChangePassword === true,
             roles,
           }),
         ));

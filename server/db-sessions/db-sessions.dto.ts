@@ -82,7 +82,22 @@ export function sessionIdsFromJson({ value }: { value: unknown }): unknown {
   return value.map((v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v));
 }
 
-export const SORT_FIELDS = ['time', 'id', 'user', 'source', 'db', 'command', 'state', 'tenant'] as const;
+export const SORT_FIELDS = [
+  'time',
+  'id',
+  'user',
+  'source',
+  'db',
+  'command',
+  'state',
+  'tenant',
+  'sql',
+  'sqlId',
+  'server',
+  'proxy',
+  'transaction',
+  'activity',
+] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
 const toBool = ({ value }: { value: unknown }): unknown =>
@@ -113,6 +128,14 @@ export class SessionListQuery {
   @IsInt()
   @Min(1)
   tenantId?: number;
+
+  @ApiPropertyOptional({ description: 'only sessions whose transaction has been open at least this many seconds' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(31536000)
+  minTransactionSeconds?: number;
 
   @ApiPropertyOptional({ default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) page: number = 1;
   @ApiPropertyOptional({ default: 50, maximum: 10000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10000) pageSize: number =

@@ -6,10 +6,11 @@ import { TenantsModule } from '../tenants/tenants.module';
 import { DbSessionsController } from './db-sessions.controller';
 import { DbSessionsService } from './db-sessions.service';
 import { SessionSnapshots } from './session-snapshots';
+import { SessionsOverviewController, SessionsOverviewService } from './sessions-overview';
 
 @Module({
   imports: [TenantsModule, TypeOrmModule.forFeature([Tenant, Cluster])],
-  controllers: [DbSessionsController],
-  providers: [DbSessionsService, SessionSnapshots],
+  controllers: [DbSessionsController, SessionsOverviewController],
+  providers: [DbSessionsService, SessionSnapshots, SessionsOverviewService],
 })
 export class DbSessionsModule {}

@@ -50,12 +50,19 @@ export function filterRows<T extends SessionRow>(rows: T[], q: SessionListQuery)
       contains(r.user, q.user) &&
       contains(r.source, q.source) &&
       contains(r.db, q.db) &&
-      (!q.activeOnly || r.active),
+      (!q.activeOnly || r.active) &&
+      (q.minTransactionSeconds === undefined || (r.transactionState !== null && trxAge(r) >= q.minTransactionSeconds)),
   );
 }
 
 function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** seconds the session's transaction has been open; -1 without one */
+function trxAge(r: SessionRow): number {
+  const v = r.extras.trxAgeSeconds;
+  return typeof v === 'number' ? v : r.transactionState === null ? -1 : 0;
 }
 
 export function sortRows<T extends Row>(rows: T[], sort = 'time:desc'): T[] {
@@ -70,6 +77,13 @@ export function sortRows<T extends Row>(rows: T[], sort = 'time:desc'): T[] {
     command: (a, b) => a.command.localeCompare(b.command),
     state: (a, b) => a.state.localeCompare(b.state),
     tenant: (a, b) => (a.tenantName ?? '').localeCompare(b.tenantName ?? '') || a.tenantId - b.tenantId,
+    sql: (a, b) => (a.sql ?? '').localeCompare(b.sql ?? ''),
+    sqlId: (a, b) => (a.sqlId ?? '').localeCompare(b.sqlId ?? ''),
+    server: (a, b) => (a.server ?? '').localeCompare(b.server ?? ''),
+    proxy: (a, b) => (a.proxy ?? '').localeCompare(b.proxy ?? ''),
+    transaction: (a, b) => trxAge(a) - trxAge(b),
+    // running statements first (desc), then the longest running
+    activity: (a, b) => Number(a.active) - Number(b.active) || a.timeSeconds - b.timeSeconds,
   };
   const cmp = key[field];
   // ties keep a stable order by id so pages do not shuffle between refreshes
@@ -277,6 +291,14 @@ export class DbSessionsService {
           outcome: 'changed',
           code: 'SESSION_CHANGED',
           message: `Session ${id} now belongs to ${row.user}@${row.source}, not ${seen.user}@${seen.source}; nothing was killed`,
+        };
+      }
+      if (scope === 'query' && !row.active) {
+        return {
+          id,
+          outcome: 'refused',
+          code: 'NO_STATEMENT_RUNNING',
+          message: `Session ${id} is not running a statement; there was no query to close`,
         };
       }
       return null;

@@ -65,6 +65,7 @@ export function mapSnapshotRows(
     trx.set(String(r.id), {
       state: r.trx_state === null || r.trx_state === undefined ? null : String(r.trx_state),
       started: r.trx_started === null || r.trx_started === undefined ? null : String(r.trx_started),
+      ageSeconds: r.trx_age === null || r.trx_age === undefined ? null : Number(r.trx_age),
     });
   }
   const fallbackServer = `${t.host}:${t.port}`;

@@ -50,7 +50,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
   let runningQuery: Promise<unknown>;
 
   const row = (c: Connection) => page.locator(`[data-test=session-row-${c.threadId}]`);
-  const confirmButton = (p: Page) => p.locator('.session-confirm-box .el-message-box__btns .el-button').last();
+  const confirmButton = (p: Page) => p.locator('[data-test=session-confirm-ok]');
 
   async function listed(c: Connection): Promise<{ active: boolean } | undefined> {
     const res = await admin.get(`/api/tenants/${tenantId}/sessions?pageSize=10000&user=${VICTIM}`).expect(200);
@@ -153,8 +153,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     const trace = page.locator('[data-test=session-menu-trace]');
     await trace.waitFor();
     expect(await trace.getAttribute('aria-disabled')).toBe('true');
-    await trace.hover();
-    await page.getByText('仅数据库版本在 V4.2.1 及以上时，支持会话级全链路追踪配置').waitFor();
+    expect(await page.locator('[data-test=session-menu-trace-why]').innerText()).toContain('全链路追踪配置需要 OceanBase（V4.2.1 及以上）');
     await page.keyboard.press('Escape');
   });
 
@@ -165,7 +164,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     await confirm.waitFor();
     expect(await confirm.innerText()).toContain('连接保持');
     await confirmButton(page).click();
-    await confirm.waitFor({ state: 'detached' });
+    await confirm.waitFor({ state: 'hidden' });
     const outcome = (await runningQuery) as { errno?: number };
     expect(outcome.errno).toBe(1317);
     const [one] = await running.query('SELECT 1 AS one');
@@ -212,14 +211,12 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     await page.waitForFunction((id) => location.search.includes(`sessionId=${id}`), idle.threadId);
     await waitFor('only the searched session to be listed', async () => (await page.locator('[data-test^=session-row-]').count()) === 1);
 
-    // the trace configuration lives in the tenant-level entry only; closing the query keeps the connection
+    // the trace configuration lives in the tenant-level entry only; an idle session has no query to close
     await page.locator(`[data-test=session-more-${idle.threadId}]`).click();
     await page.locator('[data-test=session-menu-kill-query]').waitFor();
     expect(await page.locator('[data-test=session-menu-trace]').count()).toBe(0);
-    await page.locator('[data-test=session-menu-kill-query]').click();
-    await page.locator('[data-test=session-confirm]').waitFor();
-    await confirmButton(page).click();
-    await page.locator('[data-test=session-confirm]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-test=session-menu-kill-query]').getAttribute('aria-disabled')).toBe('true');
+    await page.keyboard.press('Escape');
     expect(await closed(idle)).toBe(false);
   });
 

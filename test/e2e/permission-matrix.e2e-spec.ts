@@ -100,6 +100,7 @@ const EXPECTED: Record<string, Expectation> = {
   'DELETE /api/tenants/:id': { allowed: ADMIN, path: '/api/tenants/999999' },
   'POST /api/tenants/:id/test': { allowed: ADMIN, path: '/api/tenants/{tenantA}/test' },
   'GET /api/tenants/:id/sessions': { allowed: READERS, path: '/api/tenants/{tenantA}/sessions' },
+  'GET /api/sessions/overview': { allowed: READERS },
   'POST /api/tenants/:id/sessions/kill': { allowed: OPERATORS, path: '/api/tenants/{tenantA}/sessions/kill', body: {} },
   'GET /api/tenants/:id/sessions/:sessionId': { allowed: READERS, path: '/api/tenants/{tenantA}/sessions/999999999' },
   'GET /api/tenants/:id/sessions/:sessionId/trace': { allowed: READERS, path: '/api/tenants/{tenantA}/sessions/999999999/trace' },

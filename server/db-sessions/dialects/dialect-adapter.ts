@@ -37,6 +37,8 @@ export type KillScope = 'session' | 'query';
 export interface TransactionRow {
   state: string | null;
   started: string | null;
+  /** seconds the transaction has been open, by the tenant's clock */
+  ageSeconds?: number | null;
 }
 
 /** Everything dialect-specific about reading and ending sessions. SQL lives here and in TypeORM only. */

@@ -33,7 +33,7 @@ describe('MariaDbAdapter', () => {
   it('lists with SHOW FULL PROCESSLIST and INNODB_TRX apart; one session from information_schema with MariaDB columns', () => {
     expect(adapter.listSql(caps)).toBe('SHOW FULL PROCESSLIST');
     expect(adapter.transactionsSql(caps)).toBe(
-      'SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema.INNODB_TRX',
+      'SELECT trx_mysql_thread_id AS id, trx_state, trx_started, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS trx_age FROM information_schema.INNODB_TRX',
     );
     const one = adapter.oneSql(caps);
     expect(one).toMatch(/FROM information_schema\.PROCESSLIST p/);
@@ -98,6 +98,7 @@ describe('MariaDbAdapter', () => {
         timeMs: 3456.789,
         tid: 5678,
         trxStarted: null,
+        trxAgeSeconds: null,
       },
     });
   });

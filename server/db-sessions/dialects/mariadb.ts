@@ -7,6 +7,7 @@ import {
   isActiveCommand,
   isSystemThread,
   killStatement,
+  mysqlState,
   nonEmpty,
   num,
   tenths,
@@ -25,7 +26,7 @@ import { fromShowProcesslist, TRANSACTIONS_SQL } from './show-processlist';
 const SELECT = `SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.DB AS db, p.COMMAND AS command,
   p.TIME AS time, p.TIME_MS AS time_ms, p.STATE AS thread_state, p.INFO AS info,
   p.STAGE AS stage, p.MAX_STAGE AS max_stage, p.PROGRESS AS progress, p.MEMORY_USED AS memory_used,
-  p.QUERY_ID AS query_id, p.TID AS tid, t.trx_state AS trx_state, t.trx_started AS trx_started
+  p.QUERY_ID AS query_id, p.TID AS tid, t.trx_state AS trx_state, t.trx_started AS trx_started, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS trx_age
 FROM information_schema.PROCESSLIST p
 LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID`;
 
@@ -68,7 +69,7 @@ export class MariaDbAdapter implements DialectAdapter {
       db: nonEmpty(raw.db),
       command,
       timeSeconds: timeMs === null ? (num(raw.time) ?? 0) : tenths(timeMs / 1000),
-      state: active ? 'ACTIVE' : 'SLEEP',
+      state: mysqlState(command, active),
       active,
       server: null,
       proxy: null,
@@ -84,6 +85,7 @@ export class MariaDbAdapter implements DialectAdapter {
         timeMs,
         tid: num(raw.tid),
         trxStarted: nonEmpty(raw.trx_started),
+        trxAgeSeconds: num(raw.trx_age),
       },
     };
   }

@@ -38,7 +38,7 @@ describe('MySqlAdapter', () => {
     expect(sql).not.toMatch(/INNODB_TRX/);
     expect(sql).not.toMatch(/information_schema\.PROCESSLIST/);
     expect(adapter.transactionsSql(mysql8)).toMatch(
-      /^SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema\.INNODB_TRX$/,
+      /^SELECT trx_mysql_thread_id AS id, trx_state, trx_started, TIMESTAMPDIFF\(SECOND, trx_started, NOW\(\)\) AS trx_age FROM information_schema\.INNODB_TRX$/,
     );
     const one = adapter.oneSql(mysql8);
     expect(one).toMatch(/LEFT JOIN information_schema\.INNODB_TRX t ON t\.trx_mysql_thread_id = p\.ID\nWHERE p\.ID = \?$/);
@@ -97,7 +97,7 @@ describe('MySqlAdapter', () => {
       proxy: null,
       transactionState: null,
       system: false,
-      extras: { threadState: 'executing', trxStarted: null, digest: DIGEST, threadId: '48' },
+      extras: { threadState: 'executing', trxStarted: null, trxAgeSeconds: null, digest: DIGEST, threadId: '48' },
     });
   });
 

@@ -2,7 +2,17 @@ import type { Capabilities } from '../../tenants/dialect';
 import type { DialectAdapter, KillScope, SessionRow, TransactionRow } from './dialect-adapter';
 import { fromShowProcesslist, TRANSACTIONS_SQL } from './show-processlist';
 import { fingerprint } from './fingerprint';
-import { idString, innodbTransactionState, isActiveCommand, isSystemThread, killStatement, nonEmpty, num, text } from './row-values';
+import {
+  idString,
+  innodbTransactionState,
+  isActiveCommand,
+  isSystemThread,
+  killStatement,
+  mysqlState,
+  nonEmpty,
+  num,
+  text,
+} from './row-values';
 
 /**
  * MySQL 8.0.22+ with performance_schema: `performance_schema.processlist` (no global mutex, unlike
@@ -31,14 +41,14 @@ const PERFORMANCE_SCHEMA = `SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p
   (SELECT s.DIGEST FROM performance_schema.events_statements_current s
     WHERE s.THREAD_ID = th.THREAD_ID AND s.END_EVENT_ID IS NULL
     ORDER BY s.NESTING_EVENT_LEVEL DESC LIMIT 1) AS digest,
-  t.trx_state AS trx_state, t.trx_started AS trx_started
+  t.trx_state AS trx_state, t.trx_started AS trx_started, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS trx_age
 FROM performance_schema.processlist p
 LEFT JOIN performance_schema.threads th ON th.PROCESSLIST_ID = p.ID
 LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID`;
 
 const INFORMATION_SCHEMA = `SELECT p.ID AS id, p.USER AS user, p.HOST AS host, p.DB AS db, p.COMMAND AS command,
   p.TIME AS time, p.STATE AS thread_state, p.INFO AS info,
-  t.trx_state AS trx_state, t.trx_started AS trx_started
+  t.trx_state AS trx_state, t.trx_started AS trx_started, TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS trx_age
 FROM information_schema.PROCESSLIST p
 LEFT JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID`;
 
@@ -56,7 +66,10 @@ export class MySqlAdapter implements DialectAdapter {
 
   mapListRow(raw: Record<string, unknown>, tenantId: number, trx: TransactionRow | undefined): SessionRow {
     if ('Id' in raw) return this.mapRow(fromShowProcesslist(raw, trx), tenantId);
-    return this.mapRow({ ...raw, trx_state: trx?.state ?? null, trx_started: trx?.started ?? null }, tenantId);
+    return this.mapRow(
+      { ...raw, trx_state: trx?.state ?? null, trx_started: trx?.started ?? null, trx_age: trx?.ageSeconds ?? null },
+      tenantId,
+    );
   }
 
   oneSql(caps: Capabilities): string {
@@ -71,7 +84,11 @@ export class MySqlAdapter implements DialectAdapter {
     const active = isActiveCommand(command, system);
     const sql = text(raw.info);
     const digest = nonEmpty(raw.digest);
-    const extras: SessionRow['extras'] = { threadState: nonEmpty(raw.thread_state), trxStarted: nonEmpty(raw.trx_started) };
+    const extras: SessionRow['extras'] = {
+      threadState: nonEmpty(raw.thread_state),
+      trxStarted: nonEmpty(raw.trx_started),
+      trxAgeSeconds: num(raw.trx_age),
+    };
     if (digest !== null) extras.digest = digest;
     if (raw.thread_id !== undefined && raw.thread_id !== null) extras.threadId = idString(raw.thread_id);
     return {
@@ -85,7 +102,7 @@ export class MySqlAdapter implements DialectAdapter {
       db: nonEmpty(raw.db),
       command,
       timeSeconds: num(raw.time) ?? 0,
-      state: active ? 'ACTIVE' : 'SLEEP',
+      state: mysqlState(command, active),
       active,
       server: null,
       proxy: null,

@@ -1,4 +1,4 @@
-import { idString, joinHostPort, nonEmpty, num, splitHostPort, tenths, text } from './row-values';
+import { idString, isActiveCommand, joinHostPort, mysqlState, nonEmpty, num, splitHostPort, tenths, text } from './row-values';
 
 describe('row values', () => {
   it('reads text from strings, Buffers and numbers', () => {
@@ -40,5 +40,14 @@ describe('row values', () => {
     expect(splitHostPort('localhost')).toEqual({ host: 'localhost', port: null });
     expect(joinHostPort('10.0.0.1', 2881)).toBe('10.0.0.1:2881');
     expect(joinHostPort('2001:db8::1', '2881')).toBe('[2001:db8::1]:2881');
+  });
+});
+
+describe('mysqlState', () => {
+  it('shows a killed thread as KILLED, never ACTIVE, and does not count it as active', () => {
+    expect(isActiveCommand('Killed', false)).toBe(false);
+    expect(mysqlState('Killed', isActiveCommand('Killed', false))).toBe('KILLED');
+    expect(mysqlState('Query', true)).toBe('ACTIVE');
+    expect(mysqlState('Sleep', false)).toBe('SLEEP');
   });
 });

@@ -83,7 +83,7 @@ export function killStatement(id: string, scope: KillScope, prefix = ''): string
  */
 const SYSTEM_USERS = new Set(['system user', 'event_scheduler']);
 const SYSTEM_COMMANDS = new Set(['daemon', 'binlog dump', 'binlog dump gtid', 'slave_io', 'slave_sql', 'slave_worker']);
-const IDLE_COMMANDS = new Set(['sleep', 'daemon', 'binlog dump', 'binlog dump gtid']);
+const IDLE_COMMANDS = new Set(['sleep', 'daemon', 'binlog dump', 'binlog dump gtid', 'killed']);
 
 /** `system user` threads have an empty HOST; `event_scheduler` is the event scheduler's daemon. */
 export function isSystemThread(user: string, command: string): boolean {
@@ -92,6 +92,15 @@ export function isSystemThread(user: string, command: string): boolean {
 
 export function isActiveCommand(command: string, system: boolean): boolean {
   return !system && !IDLE_COMMANDS.has(command.toLowerCase());
+}
+
+/**
+ * The list's state of a MySQL-family session: ACTIVE while a statement runs, KILLED for a thread
+ * that was killed and has not gone yet (COMMAND `Killed`, never counted as active), else SLEEP.
+ */
+export function mysqlState(command: string, active: boolean): 'ACTIVE' | 'KILLED' | 'SLEEP' {
+  if (command.toLowerCase() === 'killed') return 'KILLED';
+  return active ? 'ACTIVE' : 'SLEEP';
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { TransactionRow } from './dialect-adapter';
 
 /** The open InnoDB transactions, one row per thread that has one (joined to the list in process). */
-export const TRANSACTIONS_SQL = 'SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema.INNODB_TRX';
+export const TRANSACTIONS_SQL =
+  'SELECT trx_mysql_thread_id AS id, trx_state, trx_started, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS trx_age FROM information_schema.INNODB_TRX';
 
 /**
  * A row of `SHOW FULL PROCESSLIST` (Id, User, Host, db, Command, Time, State, Info and, on MariaDB,
@@ -21,5 +22,6 @@ export function fromShowProcesslist(raw: Record<string, unknown>, trx: Transacti
     progress: raw.Progress,
     trx_state: trx?.state ?? null,
     trx_started: trx?.started ?? null,
+    trx_age: trx?.ageSeconds ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { capabilitiesOf, detectDialect } from '../../tenants/dialect';
 import { fingerprint } from './fingerprint';
-import { TiDbAdapter } from './tidb';
+import { TiDbAdapter, tsoAgeSeconds } from './tidb';
 
 const adapter = new TiDbAdapter();
 const caps = capabilitiesOf(detectDialect('8.0.11-TiDB-v7.5.1', null), false);
@@ -61,6 +61,7 @@ describe('TiDbAdapter', () => {
         mem: 0,
         disk: 0,
         txnStart: '07-29 12:39:24.282(451471727468740609)',
+        trxAgeSeconds: expect.any(Number),
         sessionState: 'autocommit',
       },
     });
@@ -113,5 +114,18 @@ describe('TiDbAdapter', () => {
     expect(adapter.killSql('2300033189772525975', 'session')).toBe('KILL TIDB CONNECTION 2300033189772525975');
     expect(adapter.killSql('2300033189772525975', 'query')).toBe('KILL TIDB QUERY 2300033189772525975');
     expect(() => adapter.killSql('1e9', 'query')).toThrow(/Invalid session id/);
+  });
+});
+
+describe('tsoAgeSeconds', () => {
+  it('reads the physical milliseconds of the TSO in TxnStart', () => {
+    const startMs = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const tso = (BigInt(startMs) << 18n) + 7n;
+    expect(tsoAgeSeconds(`01-05 10:00:00.000(${tso})`, startMs + 90_500)).toBe(90);
+  });
+  it('answers null without a TSO or with one from the future', () => {
+    expect(tsoAgeSeconds(null)).toBeNull();
+    expect(tsoAgeSeconds('01-05 10:00:00.000')).toBeNull();
+    expect(tsoAgeSeconds(`x(${BigInt(Date.now() + 60_000) << 18n})`)).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import type { Capabilities } from '../../tenants/dialect';
 import type { DialectAdapter, KillScope, SessionRow } from './dialect-adapter';
 import { fingerprint } from './fingerprint';
-import { idString, isActiveCommand, isSystemThread, killStatement, nonEmpty, num, text } from './row-values';
+import { idString, isActiveCommand, isSystemThread, killStatement, mysqlState, nonEmpty, num, text } from './row-values';
 
 /**
  * TiDB: `information_schema.CLUSTER_PROCESSLIST`, the processlist of every TiDB server of the
@@ -58,7 +58,7 @@ export class TiDbAdapter implements DialectAdapter {
       db: nonEmpty(raw.db),
       command,
       timeSeconds: num(raw.time) ?? 0,
-      state: active ? 'ACTIVE' : 'SLEEP',
+      state: mysqlState(command, active),
       active,
       server: instance,
       proxy: null,
@@ -69,6 +69,7 @@ export class TiDbAdapter implements DialectAdapter {
         mem: num(raw.mem),
         disk: num(raw.disk),
         txnStart,
+        trxAgeSeconds: tsoAgeSeconds(txnStart),
         sessionState: nonEmpty(raw.session_state),
       },
     };
@@ -77,4 +78,12 @@ export class TiDbAdapter implements DialectAdapter {
   killSql(id: string, scope: KillScope): string {
     return killStatement(id, scope, 'TIDB');
   }
+}
+
+/** Age of a transaction from TiDB's TxnStart (`MM-DD hh:mm:ss.mmm(<TSO>)`): the TSO's physical part is milliseconds since the epoch. */
+export function tsoAgeSeconds(txnStart: string | null, now = Date.now()): number | null {
+  const m = txnStart === null ? null : /\((\d{1,20})\)\s*$/.exec(txnStart);
+  if (!m?.[1]) return null;
+  const ms = Number(BigInt(m[1]) >> 18n);
+  return ms > 0 && ms <= now ? Math.floor((now - ms) / 1000) : null;
 }

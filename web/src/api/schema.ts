@@ -154,6 +154,8 @@ export interface CreateUserDto {
   roleIds: number[];
   /** omitted: a password is generated, answered once, and must be changed at first sign-in */
   password?: string;
+  /** whether the user must change the password at first sign-in; omitted: true for a generated password, false for a given one (a generated password always must be changed) */
+  mustChangePassword?: boolean;
 }
 
 export interface GrantDto {
@@ -216,6 +218,13 @@ export interface KillResultDto {
 export interface LoginDto {
   username: string;
   password: string;
+}
+
+export interface LongestStatementDto {
+  tenantId: number;
+  sessionId: string;
+  seconds: number;
+  sql: string | null;
 }
 
 export interface MeDto {
@@ -516,6 +525,17 @@ export interface SessionRowDto {
   extras: Record<string, string | number | null>;
 }
 
+export interface SessionsOverviewDto {
+  tenants: TenantOverviewDto[];
+  active: number;
+  idleInTransaction: number;
+  oldestIdleTransactionSeconds: number | null;
+  longest: LongestStatementDto | null;
+  tenantsDown: number;
+  /** when the overview was put together */
+  fetchedAt: string;
+}
+
 export interface TenantConnectionDto {
   name: string;
   host: string;
@@ -555,6 +575,21 @@ export interface TenantHealthDto {
   latencyMs: number | null;
   error: string | null;
   checkedAt: string | null;
+}
+
+export interface TenantOverviewDto {
+  tenantId: number;
+  tenantName: string;
+  clusterId: number;
+  /** the processlist could be read */
+  up: boolean;
+  errorCode?: string;
+  sessions: number;
+  active: number;
+  idleInTransaction: number;
+  /** seconds the oldest idle transaction has been open */
+  oldestIdleTransactionSeconds: number | null;
+  longest: LongestStatementDto | null;
 }
 
 export interface TenantPageDto {

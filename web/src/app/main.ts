@@ -1,26 +1,77 @@
-import ElementPlus from 'element-plus';
 import 'element-plus/dist/index.css';
-import * as Icons from '@element-plus/icons-vue';
+import {
+  Coin,
+  Connection,
+  CopyDocument,
+  Document,
+  Download,
+  InfoFilled,
+  Key,
+  Loading,
+  Monitor,
+  Odometer,
+  Plus,
+  Refresh,
+  Search,
+  Setting,
+  User,
+  WarningFilled,
+} from '@element-plus/icons-vue';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
+import { vKeyboardMenu } from './keyboard-menu';
 import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
+import { prefetchTenantSessions } from '@/features/db-sessions/api';
+import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
 app.use(router);
-app.use(ElementPlus);
-for (const [name, component] of Object.entries(Icons)) app.component(name, component);
+// the icons templates and menu entries name as strings; everything else is imported where it is used
+const icons = {
+  Coin,
+  Connection,
+  CopyDocument,
+  Document,
+  Download,
+  InfoFilled,
+  Key,
+  Loading,
+  Monitor,
+  Odometer,
+  Plus,
+  Refresh,
+  Search,
+  Setting,
+  User,
+  WarningFilled,
+};
+for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
+app.directive('keyboard-menu', vKeyboardMenu);
 
 handleUnauthenticated(() => {
   const current = router.currentRoute.value;
   if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
+
+// a tenant's session page opened directly: its list is asked for while the page's scripts load
+const direct = /^\/tenants\/(\d+)\/sessions\/?$/.exec(location.pathname);
+if (direct) {
+  const query = Object.fromEntries(new URLSearchParams(location.search));
+  prefetchTenantSessions(Number(direct[1]), toSessionQuery(parseViewState(query)));
+}
+// the route's own chunks load alongside the sign-in check rather than after it
+for (const record of router.resolve(location.pathname + location.search).matched) {
+  const load = record.components?.default;
+  if (typeof load === 'function' && !('setup' in load) && !('render' in load))
+    void (load as () => Promise<unknown>)().catch(() => undefined);
+}
 
 app.mount('#app');

@@ -1,4 +1,4 @@
-import { api } from '@/api/http';
+import { api, withQuery } from '@/api/http';
 import type {
   CapabilitiesDto,
   ClusterDto,
@@ -11,6 +11,7 @@ import type {
   TenantDto,
   TenantErrorDto,
   TenantHealthDto,
+  TestResultDto,
   TraceConfigDto,
   TraceStateDto,
 } from '@/api/schema';
@@ -59,6 +60,7 @@ export interface SessionQuery {
   page?: number;
   pageSize?: number;
   tenantId?: number;
+  minTransactionSeconds?: number;
 }
 
 function sessionQuery(q: SessionQuery): Record<string, string | number | undefined> {
@@ -72,6 +74,7 @@ function sessionQuery(q: SessionQuery): Record<string, string | number | undefin
     page: q.page,
     pageSize: q.pageSize,
     tenantId: q.tenantId,
+    minTransactionSeconds: q.minTransactionSeconds,
   };
 }
 
@@ -82,13 +85,46 @@ export const tenantsApi = {
   get: (id: number) => api.get<TenantDto>(`/api/tenants/${id}`),
 };
 
+export const tenantTestApi = {
+  /** POST /api/tenants/:id/test */
+  test: (id: number) => api.post<TestResultDto>(`/api/tenants/${id}/test`),
+};
+
 export const clustersApi = {
   list: () => api.get<Page<ClusterDto>>('/api/clusters', { page: 1, pageSize: 500 }),
   get: (id: number) => api.get<ClusterDto>(`/api/clusters/${id}`),
 };
 
+/**
+ * A list request started before the console has mounted (see prefetchTenantSessions), taken over
+ * by the first identical request within a few seconds instead of being sent twice.
+ */
+const PREFETCH_MS = 5000;
+let prefetched: { url: string; at: number; response: Promise<SessionListResponse> } | null = null;
+
+/** Starts the session list of a tenant page as the page's scripts load; a failure is left to the real request. */
+export function prefetchTenantSessions(tenantId: number, q: SessionQuery): void {
+  const url = withQuery(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
+  const response = fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(async (res) => {
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return (await res.json()) as SessionListResponse;
+  });
+  response.catch(() => undefined);
+  prefetched = { url, at: performance.now(), response };
+}
+
+function listTenant(tenantId: number, q: SessionQuery): Promise<SessionListResponse> {
+  const url = withQuery(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
+  const p = prefetched;
+  prefetched = null;
+  if (p && p.url === url && performance.now() - p.at < PREFETCH_MS) {
+    return p.response.catch(() => api.get<SessionListResponse>(`/api/tenants/${tenantId}/sessions`, sessionQuery(q)));
+  }
+  return api.get<SessionListResponse>(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
+}
+
 export const sessionsApi = {
-  listTenant: (tenantId: number, q: SessionQuery) => api.get<SessionListResponse>(`/api/tenants/${tenantId}/sessions`, sessionQuery(q)),
+  listTenant,
   listCluster: (clusterId: number, q: SessionQuery) =>
     api.get<ClusterSessionListResponse>(`/api/clusters/${clusterId}/sessions`, sessionQuery(q)),
   get: (tenantId: number, sessionId: string) => api.get<SessionRow>(`/api/tenants/${tenantId}/sessions/${enc(sessionId)}`),

@@ -3,6 +3,24 @@ import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from '
 import type { SessionQuery } from './api';
 
 export type SortOrder = 'asc' | 'desc';
+/** the server's sort fields; `activity` = running statements first, then by time */
+export const SORT_FIELDS = [
+  'activity',
+  'time',
+  'id',
+  'tenant',
+  'sql',
+  'sqlId',
+  'user',
+  'source',
+  'db',
+  'command',
+  'state',
+  'transaction',
+  'server',
+  'proxy',
+] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
 
 /** Everything about the list view that lives in the URL, so a view can be shared. */
 export interface SessionViewState {
@@ -11,7 +29,10 @@ export interface SessionViewState {
   source: string;
   db: string;
   activeOnly: boolean;
+  sortField: SortField;
   sortOrder: SortOrder;
+  /** only transactions open at least this many seconds; undefined = no filter */
+  minTrx: number | undefined;
   page: number;
   pageSize: number;
   /** auto-refresh interval in seconds, 0 = off */
@@ -27,7 +48,9 @@ const DEFAULTS: SessionViewState = {
   source: '',
   db: '',
   activeOnly: false,
+  sortField: 'activity',
   sortOrder: 'desc',
+  minTrx: undefined,
   page: 1,
   pageSize: 500,
   refresh: 0,
@@ -35,7 +58,7 @@ const DEFAULTS: SessionViewState = {
 };
 
 /** keys this view owns in the URL; other keys (tabs...) are left alone */
-const OWN_KEYS = ['sessionId', 'user', 'source', 'db', 'activeOnly', 'sort', 'page', 'pageSize', 'refresh', 'tenantId'];
+const OWN_KEYS = ['sessionId', 'user', 'source', 'db', 'activeOnly', 'sort', 'page', 'pageSize', 'refresh', 'tenantId', 'minTrx'];
 
 function one(q: LocationQuery, key: string): string {
   const v = q[key];
@@ -50,7 +73,9 @@ function positiveInt(s: string): number | undefined {
 }
 
 export function parseViewState(q: LocationQuery): SessionViewState {
-  const sort = one(q, 'sort');
+  const [field, order] = one(q, 'sort').split(':');
+  const sortField = (SORT_FIELDS as readonly string[]).includes(field ?? '') ? (field as SortField) : DEFAULTS.sortField;
+  const minTrx = one(q, 'minTrx');
   const pageSize = positiveInt(one(q, 'pageSize'));
   const refresh = Number(one(q, 'refresh'));
   return {
@@ -59,7 +84,9 @@ export function parseViewState(q: LocationQuery): SessionViewState {
     source: one(q, 'source'),
     db: one(q, 'db'),
     activeOnly: ['1', 'true'].includes(one(q, 'activeOnly')),
-    sortOrder: sort === 'time:asc' ? 'asc' : 'desc',
+    sortField,
+    sortOrder: order === 'asc' ? 'asc' : order === 'desc' ? 'desc' : DEFAULTS.sortOrder,
+    minTrx: /^\d{1,8}$/.test(minTrx) ? Number(minTrx) : undefined,
     page: positiveInt(one(q, 'page')) ?? DEFAULTS.page,
     pageSize: pageSize !== undefined && PAGE_SIZES.includes(pageSize) ? pageSize : DEFAULTS.pageSize,
     refresh: REFRESH_CHOICES.includes(refresh) ? refresh : DEFAULTS.refresh,
@@ -74,7 +101,8 @@ function toQuery(s: SessionViewState): LocationQueryRaw {
   if (s.source) q.source = s.source;
   if (s.db) q.db = s.db;
   if (s.activeOnly) q.activeOnly = '1';
-  if (s.sortOrder !== DEFAULTS.sortOrder) q.sort = `time:${s.sortOrder}`;
+  if (s.sortField !== DEFAULTS.sortField || s.sortOrder !== DEFAULTS.sortOrder) q.sort = `${s.sortField}:${s.sortOrder}`;
+  if (s.minTrx !== undefined) q.minTrx = String(s.minTrx);
   if (s.page !== DEFAULTS.page) q.page = String(s.page);
   if (s.pageSize !== DEFAULTS.pageSize) q.pageSize = String(s.pageSize);
   if (s.refresh !== DEFAULTS.refresh) q.refresh = String(s.refresh);
@@ -90,7 +118,8 @@ export function toSessionQuery(s: SessionViewState): SessionQuery {
     source: s.source || undefined,
     db: s.db || undefined,
     activeOnly: s.activeOnly,
-    sort: `time:${s.sortOrder}`,
+    sort: `${s.sortField}:${s.sortOrder}`,
+    minTransactionSeconds: s.minTrx,
     page: s.page,
     pageSize: s.pageSize,
     tenantId: s.tenantId,
