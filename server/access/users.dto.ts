@@ -80,7 +80,7 @@ export class CreateUserDto {
     description:
       'whether the user must change the password at first sign-in; omitted: true for a generated password, false for a given one (a generated password always must be changed)',
   })
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   mustChangePassword?: boolean;
 }
