@@ -9,7 +9,7 @@ describe('validation pipe', () => {
 
   it('knows which fields only a single value satisfies', () => {
     expect(scalarFields(LoginDto).sort()).toEqual(['password', 'username']);
-    expect(scalarFields(CreateUserDto).sort()).toEqual(['displayName', 'password', 'username']);
+    expect(scalarFields(CreateUserDto).sort()).toEqual(['displayName', 'mustChangePassword', 'password', 'username']);
     expect(scalarFields(CreateTenantDto)).not.toContain('directServers');
   });
 
