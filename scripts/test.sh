@@ -5,11 +5,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 [ -d node_modules ] || npm ci --no-audit --no-fund
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+# Chromium, and CJK fonts so zh-CN pages are measured with real glyphs
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
   else
-    echo "Chromium is missing: sudo apt-get install -y chromium" >&2
+    echo "Chromium or CJK fonts missing: sudo apt-get install -y chromium fonts-noto-cjk" >&2
     exit 1
   fi
 fi
