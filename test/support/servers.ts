@@ -51,6 +51,8 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
+    // already running: a second server on the same port would fail and orphan this one
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) return;
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
