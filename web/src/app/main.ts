@@ -1,22 +1,4 @@
 import 'element-plus/dist/index.css';
-import {
-  Coin,
-  Connection,
-  CopyDocument,
-  Document,
-  Download,
-  InfoFilled,
-  Key,
-  Loading,
-  Monitor,
-  Odometer,
-  Plus,
-  Refresh,
-  Search,
-  Setting,
-  User,
-  WarningFilled,
-} from '@element-plus/icons-vue';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
@@ -28,30 +10,13 @@ import { router } from './router';
 import { prefetchTenantSessions } from '@/features/db-sessions/api';
 import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
+import * as icons from './icons';
 
 const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
 app.use(router);
 // the icons templates and menu entries name as strings; everything else is imported where it is used
-const icons = {
-  Coin,
-  Connection,
-  CopyDocument,
-  Document,
-  Download,
-  InfoFilled,
-  Key,
-  Loading,
-  Monitor,
-  Odometer,
-  Plus,
-  Refresh,
-  Search,
-  Setting,
-  User,
-  WarningFilled,
-};
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
 app.directive('keyboard-menu', vKeyboardMenu);
