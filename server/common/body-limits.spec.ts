@@ -1,4 +1,8 @@
-import { BodyTooComplexError, checkJsonBounds, JsonBoundsScanner } from './body-limits';
+import express from 'express';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { apiJsonParser, BodyTooComplexError, checkJsonBounds, JsonBoundsScanner } from './body-limits';
 
 describe('checkJsonBounds', () => {
   const bounds = { maxDepth: 4, maxNodes: 10 };
@@ -40,6 +44,45 @@ describe('JsonBoundsScanner', () => {
       const s = new JsonBoundsScanner({ maxDepth: 4, maxNodes: 10 });
       s.feed(Buffer.from(ok.slice(0, cut)));
       expect(() => s.feed(Buffer.from(ok.slice(cut)))).not.toThrow();
+    }
+  });
+});
+
+describe('apiJsonParser', () => {
+  it('never parses a body it refused while it arrived, and drops the connection after the answer', async () => {
+    const app = express();
+    app.use(apiJsonParser());
+    app.post('/api/x', (_req, res) => res.json({ reached: true }));
+    app.use((err: { status?: number }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      res.status(err.status ?? 500).json({ status: err.status });
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      // 900 KB: refused in its first chunk for its depth; the rest must not be read and parsed
+      const body = `{"name":${'['.repeat(450000)}${']'.repeat(450000)}}`;
+      const answer = await new Promise<{ status: number; closed: boolean }>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port, path: '/api/x', method: 'POST', headers: { 'content-type': 'application/json' } },
+          (res) => {
+            res.resume();
+            res.on('end', () => {
+              const socket = res.socket;
+              if (socket.destroyed) resolve({ status: res.statusCode!, closed: true });
+              else socket.once('close', () => resolve({ status: res.statusCode!, closed: true }));
+            });
+          },
+        );
+        req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' || err.code === 'ECONNRESET' ? undefined : reject(err)));
+        req.end(body);
+      });
+      expect(answer).toEqual({ status: 400, closed: true });
+      expect(parse.mock.calls.filter(([text]) => typeof text === 'string' && text.length > 1000)).toHaveLength(0);
+    } finally {
+      parse.mockRestore();
+      server.close();
     }
   });
 });

@@ -39,34 +39,32 @@ export class JsonBoundsScanner {
 
   feed(buf: Uint8Array): void {
     const { maxDepth, maxNodes } = this.bounds;
-    for (let i = 0; i < buf.length; i++) {
-      const c = buf[i]!;
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 0x5c) this.escaped = true;
-        else if (c === 0x22) this.inString = false;
+    // locals in the loop, written back at the end: this runs over every byte of every body
+    let { depth, nodes, inString, escaped } = this;
+    const len = buf.length;
+    for (let i = 0; i < len; i++) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        const c = buf[i]!;
+        if (c === 0x5c) escaped = true;
+        else if (c === 0x22) inString = false;
         continue;
       }
-      switch (c) {
-        case 0x22: // "
-          this.inString = true;
-          break;
-        case 0x7b: // {
-        case 0x5b: // [
-          if (++this.depth > maxDepth) throw new BodyTooComplexError(`The request body nests deeper than ${maxDepth} levels`);
-          this.nodes++;
-          break;
-        case 0x7d: // }
-        case 0x5d: // ]
-          this.depth--;
-          break;
-        case 0x2c: // , separates values
-          if (++this.nodes > maxNodes) throw new BodyTooComplexError(`The request body holds more than ${maxNodes} values`);
-          break;
-        default:
-          break;
-      }
+      const c = buf[i]!;
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) {
+        if (++depth > maxDepth) throw new BodyTooComplexError(`The request body nests deeper than ${maxDepth} levels`);
+        nodes++;
+      } else if (c === 0x7d || c === 0x5d) depth--;
+      else if (c === 0x2c && ++nodes > maxNodes) throw new BodyTooComplexError(`The request body holds more than ${maxNodes} values`);
     }
+    this.depth = depth;
+    this.nodes = nodes;
+    this.inString = inString;
+    this.escaped = escaped;
   }
 }
 
@@ -117,7 +115,12 @@ function boundedJson(limit: number): RequestHandler {
         try {
           scanner.feed(chunk);
         } catch (err) {
-          req.off('data', onData);
+          // The body will not be used: stop reading it, so that the parser never completes and
+          // parses what was refused, and drop the connection once the answer is out.
+          req.removeAllListeners('data');
+          req.removeAllListeners('end');
+          req.pause();
+          res.once('finish', () => req.socket?.destroy());
           refuseEarly(res, once, err as Error);
         }
       };
