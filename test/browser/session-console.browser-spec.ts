@@ -284,6 +284,27 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     expect(await closed(idle)).toBe(false);
   });
 
+  it('3. a thread killed while idle shows as KILLED, never ACTIVE, and 仅查看活跃会话 leaves it out', async () => {
+    const killed = await victim();
+    try {
+      // KILL QUERY on an idle connection: MariaDB shows COMMAND `Killed` until the client speaks again
+      await asRoot([`KILL QUERY ${killed.threadId}`]);
+      expect(await listed(killed)).toMatchObject({ active: false });
+      await openVictims();
+      const tag = page.locator(`[data-test=session-killed-${killed.threadId}]`);
+      await tag.waitFor();
+      expect((await tag.innerText()).trim()).toBe('KILLED');
+      expect(await tag.getAttribute('title')).toBe('已关闭，等待线程退出');
+      expect(await row(killed).locator('.session-tag.is-active').count()).toBe(0);
+
+      await openVictims(`user=${VICTIM}&activeOnly=1`);
+      expect(await rowIds()).toContain(String(running.threadId));
+      expect(await rowIds()).not.toContain(String(killed.threadId));
+    } finally {
+      killed.destroy();
+    }
+  });
+
   it('4. the confirmation focuses 取消 (Enter does not kill); a batch lists the sessions and flags open transactions', async () => {
     await openVictims();
     await page.locator(`[data-test=session-kill-${idle.threadId}]`).click();
