@@ -4,6 +4,7 @@ import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support
 import { launchBrowser, signIn } from '../support/browser';
 import { freePort, waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
+import { asTenantRoot, connectVictim, createVictimAccount, dropVictimAccount, isClosed, type VictimAccount } from '../support/victims';
 
 /**
  * The tenant session console as a DBA uses it, at 1440×900 in zh-CN (the default language):
@@ -11,32 +12,12 @@ import { STACK } from '../support/stack';
  * sorting, filters, loading and error states, words, keyboard-only use and contrast.
  */
 
-const VICTIM = 'so_con_victim';
-const VICTIM_PW = 'victim-pw-3';
-const VDB = 'so_con_victim_db';
+const ACCOUNT: VictimAccount = { user: 'so_con_victim', password: 'victim-pw-3', database: 'so_con_victim_db' };
+const VICTIM = ACCOUNT.user;
+const VDB = ACCOUNT.database;
 const RUNNING_SQL = 'SELECT SLEEP(900) AS slept';
 /** BROWSER_SCREENSHOTS=<dir> keeps screenshots of the pages this file visits */
 const SHOTS = process.env.BROWSER_SCREENSHOTS;
-
-async function asRoot(sql: string[]): Promise<void> {
-  const c = await createConnection({ ...STACK.tenantA });
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
-
-async function victim(): Promise<Connection> {
-  return createConnection({ host: STACK.tenantA.host, port: STACK.tenantA.port, user: VICTIM, password: VICTIM_PW, database: VDB });
-}
-
-async function closed(c: Connection): Promise<boolean> {
-  return c.query('SELECT 1').then(
-    () => false,
-    () => true,
-  );
-}
 
 type Box = { x: number; y: number; width: number; height: number };
 
@@ -129,13 +110,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
   }
 
   beforeAll(async () => {
-    await asRoot([
-      `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`,
-      `CREATE USER '${VICTIM}'@'127.0.0.1' IDENTIFIED BY '${VICTIM_PW}'`,
-      `CREATE DATABASE IF NOT EXISTS ${VDB}`,
-      `CREATE TABLE IF NOT EXISTS ${VDB}.t (id INT PRIMARY KEY) ENGINE=InnoDB`,
-      `GRANT ALL ON ${VDB}.* TO '${VICTIM}'@'127.0.0.1'`,
-    ]);
+    await createVictimAccount(ACCOUNT);
     t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
     admin = await login(t.url, 'admin', ADMIN_PASSWORD);
     clusterId = (await admin.post('/api/clusters', { name: 'con-local', kind: 'mysql' }).expect(201)).body.id;
@@ -149,10 +124,10 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await register('con-tenant-b', STACK.tenantB.host, STACK.tenantB.port);
     downTenantId = await register('con-tenant-down', '127.0.0.1', await freePort());
 
-    running = await victim();
-    idle = await victim();
-    inTrx = await victim();
-    batch = [await victim(), await victim()];
+    running = await connectVictim(ACCOUNT);
+    idle = await connectVictim(ACCOUNT);
+    inTrx = await connectVictim(ACCOUNT);
+    batch = [await connectVictim(ACCOUNT), await connectVictim(ACCOUNT)];
     onB = await createConnection({ ...STACK.tenantB });
     await inTrx.query('START TRANSACTION');
     await inTrx.query(`INSERT INTO ${VDB}.t VALUES (${inTrx.threadId})`);
@@ -170,7 +145,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await runningQuery;
     await browser?.close();
     await t?.close();
-    await asRoot([`DROP DATABASE IF EXISTS ${VDB}`, `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`]);
+    await dropVictimAccount(ACCOUNT);
   });
 
   it('1. at 1440 and 1920, zh-CN and en, every key column is in view, 操作 covers nothing, no server/proxy columns on MariaDB', async () => {
@@ -281,14 +256,14 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
 
     const res = await admin.post(`/api/tenants/${tenantId}/sessions/kill`, { ids: [String(idle.threadId)], scope: 'query' }).expect(200);
     expect(res.body.results[0]).toMatchObject({ outcome: 'refused', code: 'NO_STATEMENT_RUNNING' });
-    expect(await closed(idle)).toBe(false);
+    expect(await isClosed(idle)).toBe(false);
   });
 
   it('3. a thread killed while idle shows as KILLED, never ACTIVE, and 仅查看活跃会话 leaves it out', async () => {
-    const killed = await victim();
+    const killed = await connectVictim(ACCOUNT);
     try {
       // KILL QUERY on an idle connection: MariaDB shows COMMAND `Killed` until the client speaks again
-      await asRoot([`KILL QUERY ${killed.threadId}`]);
+      await asTenantRoot([`KILL QUERY ${killed.threadId}`]);
       expect(await listed(killed)).toMatchObject({ active: false });
       await openVictims();
       const tag = page.locator(`[data-test=session-killed-${killed.threadId}]`);
@@ -314,7 +289,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     );
     await page.keyboard.press('Enter');
     await page.locator('[data-test=session-confirm]').waitFor({ state: 'hidden' });
-    expect(await closed(idle)).toBe(false);
+    expect(await isClosed(idle)).toBe(false);
 
     for (const c of [...batch, inTrx]) await page.locator(`[data-test=session-select-${c.threadId}]`).click();
     const batchButton = page.locator('[data-test=session-batch-kill]');
@@ -567,7 +542,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('session-confirm-ok');
     await page.keyboard.press('Enter');
-    await waitFor('the idle victim to be disconnected', () => closed(idle));
+    await waitFor('the idle victim to be disconnected', () => isClosed(idle));
   });
 
   it('13. state tags, links and muted text meet WCAG AA (4.5:1)', async () => {

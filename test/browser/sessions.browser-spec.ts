@@ -1,39 +1,19 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createConnection, type Connection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, signIn } from '../support/browser';
 import { waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
+import { connectVictim, createVictimAccount, dropVictimAccount, isClosed, type VictimAccount } from '../support/victims';
 
-const VICTIM = 'so_br_victim';
-const VICTIM_PW = 'victim-pw-2';
-const VDB = 'so_br_victim_db';
+const ACCOUNT: VictimAccount = { user: 'so_br_victim', password: 'victim-pw-2', database: 'so_br_victim_db' };
+const VICTIM = ACCOUNT.user;
+const VDB = ACCOUNT.database;
 const AUDITOR = 'br_auditor';
 const AUDITOR_PW = 'auditor-pw-123';
 const RUNNING_SQL = 'SELECT SLEEP(60) AS slept';
 /** BROWSER_SCREENSHOTS=<dir> keeps screenshots of the pages this file visits */
 const SHOTS = process.env.BROWSER_SCREENSHOTS;
-
-async function asRoot(sql: string[]): Promise<void> {
-  const c = await createConnection({ ...STACK.tenantA });
-  try {
-    for (const s of sql) await c.query(s);
-  } finally {
-    await c.end();
-  }
-}
-
-async function victim(): Promise<Connection> {
-  return createConnection({ host: STACK.tenantA.host, port: STACK.tenantA.port, user: VICTIM, password: VICTIM_PW, database: VDB });
-}
-
-/** Whether the server has closed the connection (a query on it fails). */
-async function closed(c: Connection): Promise<boolean> {
-  return c.query('SELECT 1').then(
-    () => false,
-    () => true,
-  );
-}
 
 describe('tenant session console against live victim sessions (Chromium)', () => {
   let t: TestApp;
@@ -58,13 +38,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
   }
 
   beforeAll(async () => {
-    await asRoot([
-      `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`,
-      `CREATE USER '${VICTIM}'@'127.0.0.1' IDENTIFIED BY '${VICTIM_PW}'`,
-      `CREATE DATABASE IF NOT EXISTS ${VDB}`,
-      `CREATE TABLE IF NOT EXISTS ${VDB}.t (id INT PRIMARY KEY) ENGINE=InnoDB`,
-      `GRANT ALL ON ${VDB}.* TO '${VICTIM}'@'127.0.0.1'`,
-    ]);
+    await createVictimAccount(ACCOUNT);
     t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
     admin = await login(t.url, 'admin', ADMIN_PASSWORD);
     clusterId = (await admin.post('/api/clusters', { name: 'br-local', kind: 'mysql' }).expect(201)).body.id;
@@ -86,10 +60,10 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     // the Auditor role stays read-only even with an operate grant
     await admin.post('/api/grants', { subjectType: 'user', subjectId: auditor.body.user.id, scope: 'all', level: 'operate' }).expect(201);
 
-    running = await victim();
-    idle = await victim();
-    inTrx = await victim();
-    batch = [await victim(), await victim()];
+    running = await connectVictim(ACCOUNT);
+    idle = await connectVictim(ACCOUNT);
+    inTrx = await connectVictim(ACCOUNT);
+    batch = [await connectVictim(ACCOUNT), await connectVictim(ACCOUNT)];
     await inTrx.query('START TRANSACTION');
     await inTrx.query(`INSERT INTO ${VDB}.t VALUES (${inTrx.threadId})`);
     runningQuery = running.query(RUNNING_SQL).catch((e: unknown) => e);
@@ -106,7 +80,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     for (const c of [running, idle, inTrx, ...(batch ?? [])]) c?.destroy();
     await browser?.close();
     await t?.close();
-    await asRoot([`DROP DATABASE IF EXISTS ${VDB}`, `DROP USER IF EXISTS '${VICTIM}'@'127.0.0.1'`]);
+    await dropVictimAccount(ACCOUNT);
   });
 
   it('entry 2: tenant → 会话管理 lists the victims; the 用户 column filter, the idle-in-transaction flag and the SQL popup work', async () => {
@@ -174,7 +148,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     await confirm.waitFor();
     expect(await confirm.innerText()).toContain('回滚');
     await confirmButton(page).click();
-    await waitFor('the in-transaction victim to be disconnected', () => closed(inTrx));
+    await waitFor('the in-transaction victim to be disconnected', () => isClosed(inTrx));
     await row(inTrx).waitFor({ state: 'detached' });
     const [kept] = await running.query(`SELECT COUNT(*) AS n FROM ${VDB}.t WHERE id = ${inTrx.threadId}`);
     expect(kept).toEqual([{ n: 0 }]);
@@ -191,8 +165,8 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
       expect(await page.locator(`[data-test=session-result-${c.threadId}]`).getAttribute('data-outcome')).toBe('killed');
     }
     await page.locator('[data-test=session-batch-result-close]').click();
-    for (const c of batch) await waitFor('a batch victim to be disconnected', () => closed(c));
-    expect(await closed(idle)).toBe(false);
+    for (const c of batch) await waitFor('a batch victim to be disconnected', () => isClosed(c));
+    expect(await isClosed(idle)).toBe(false);
   });
 
   it('entry 1: 自治服务 → cluster → 实时诊断 → 会话管理 lists the tenant’s sessions with a tenant column', async () => {
@@ -217,7 +191,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     expect(await page.locator('[data-test=session-menu-trace]').count()).toBe(0);
     expect(await page.locator('[data-test=session-menu-kill-query]').getAttribute('aria-disabled')).toBe('true');
     await page.keyboard.press('Escape');
-    expect(await closed(idle)).toBe(false);
+    expect(await isClosed(idle)).toBe(false);
   });
 
   it('an auditor sees the sessions but no kill buttons and no selection checkboxes', async () => {
