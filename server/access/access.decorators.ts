@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions';
 import { SetMetadata } from '@nestjs/common';
 import type { GrantLevel } from './grant.entity';
 import type { MenuKey } from './menus';
@@ -21,7 +22,7 @@ export type AccessRequirement =
       menus: MenuKey[];
       resource?: ResourceRequirement;
       /** audit action recorded when the guard denies the request */
-      auditAs?: string;
+      auditAs?: AuditAction;
       /** exists only in the enterprise edition (the Autonomous service); community answers 404 */
       enterprise?: boolean;
     };
@@ -37,5 +38,5 @@ export const Authenticated = (opts: { allowPasswordChange?: boolean } = {}): Met
 /** One of the menus, optionally plus a resource grant on the route's cluster or tenant. */
 export const Menu = (
   menus: MenuKey | MenuKey[],
-  opts: { resource?: ResourceRequirement; auditAs?: string; enterprise?: boolean } = {},
+  opts: { resource?: ResourceRequirement; auditAs?: AuditAction; enterprise?: boolean } = {},
 ): MethodDecorator & ClassDecorator => SetMetadata(ACCESS_KEY, { kind: 'menu', menus: [menus].flat(), ...opts });

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions';
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
@@ -87,7 +88,7 @@ export class AccessGuard implements CanActivate {
     req: PrincipalRequest,
     p: Principal,
     r: ResourceRequirement,
-    auditAs?: string,
+    auditAs?: AuditAction,
     registryManager = false,
   ): Promise<void> {
     const raw = req.params[r.param];
@@ -137,7 +138,7 @@ export class AccessGuard implements CanActivate {
   private async deny(
     req: PrincipalRequest,
     p: Principal,
-    action: string | undefined,
+    action: AuditAction | undefined,
     result: 'denied' | 'not_found' = 'denied',
     code = 'PERMISSION_DENIED',
     where: { clusterId?: number | null; tenantId?: number | null } = {},

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditResult, AuditTarget } from '../audit/audit.entity';
@@ -15,7 +16,7 @@ export interface Actor {
 
 /** What the audit row of a change says; the change fills in details as it learns them. */
 export interface ChangeEntry {
-  action: string;
+  action: AuditAction;
   target: AuditTarget;
   clusterId?: number | null;
   tenantId?: number | null;

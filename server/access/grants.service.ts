@@ -6,7 +6,7 @@ import { AppError } from '../common/errors';
 import type { Page } from '../common/pagination';
 import { Cluster } from '../tenants/cluster.entity';
 import { Tenant } from '../tenants/tenant.entity';
-import { Actor, AdminChanges } from './admin-audit';
+import { Actor, AdminChanges, ChangeEntry } from './admin-audit';
 import { isDuplicateKey } from './admin.dto';
 import { assertMayGrant } from './escalation';
 import { Grant } from './grant.entity';
@@ -98,7 +98,7 @@ export class GrantsService {
       throw new AppError('VALIDATION_FAILED', problem, { fields: [{ field: 'resourceId', problems: [problem] }] });
     }
     const key = { subjectType: dto.subjectType, subjectId: dto.subjectId, scope: dto.scope, resourceId };
-    const entry = { action: 'grant.create', target: { ...key, level: dto.level } };
+    const entry: ChangeEntry = { action: 'grant.create', target: { ...key, level: dto.level } };
     return this.changes.run(actor, entry, async (em, e) => {
       const subjectName = await subjectNameOf(em, dto.subjectType, dto.subjectId);
       const where = await resourceOf(em, dto.scope, resourceId);

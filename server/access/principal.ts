@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions';
 import { isIP } from 'node:net';
 import type { Request } from 'express';
 import type { Grant } from './grant.entity';
@@ -23,7 +24,7 @@ export interface Principal {
 export interface PrincipalRequest extends Request {
   principal?: Principal;
   /** the route's audit action, for refusals recorded by the error filter */
-  auditAs?: string;
+  auditAs?: AuditAction;
 }
 
 /**

@@ -6,7 +6,7 @@ import { Menu } from '../access/access.decorators';
 import { clientIp } from '../access/principal';
 import type { PrincipalRequest } from '../access/principal';
 import type { AuditEntry } from './audit.entity';
-import { AuditFilter, AuditService } from './audit.service';
+import { AuditFilter, AuditNames, AuditService } from './audit.service';
 import { AuditDto, AuditFilterQuery, AuditPageDto, AuditQuery } from './audit.dto';
 import { csvRow } from './csv';
 import { auditVisibility } from './visibility';
@@ -27,16 +27,31 @@ export const AUDIT_CSV_COLUMNS = [
   'target',
 ] as const satisfies readonly (keyof AuditDto)[];
 
-export function toAuditDto(e: AuditEntry): AuditDto {
+/** The name a row recorded for what its action is about (e.g. the tenant of a tenant.create). */
+function snapshotName(e: AuditEntry, kind: 'tenant' | 'cluster'): string | null {
+  const name = e.target?.name;
+  return e.action.startsWith(`${kind}.`) && typeof name === 'string' && name !== '' ? name : null;
+}
+
+export function toAuditDto(e: AuditEntry, names?: AuditNames): AuditDto {
+  const user = e.actorId === null ? undefined : names?.users.get(e.actorId);
+  const tenant = e.tenantId === null ? undefined : names?.tenants.get(e.tenantId);
+  const cluster = e.clusterId === null ? undefined : names?.clusters.get(e.clusterId);
   return {
     id: String(e.id),
     at: e.at.toISOString(),
     actorId: e.actorId,
     actorName: e.actorName,
+    actorDisplayName: user?.displayName || null,
+    actorDeleted: names !== undefined && user === undefined,
     actorIp: e.actorIp,
     action: e.action,
     clusterId: e.clusterId,
+    clusterName: cluster ?? snapshotName(e, 'cluster'),
+    clusterDeleted: names !== undefined && e.clusterId !== null && cluster === undefined,
     tenantId: e.tenantId,
+    tenantName: tenant ?? snapshotName(e, 'tenant'),
+    tenantDeleted: names !== undefined && e.tenantId !== null && tenant === undefined,
     sessionId: e.sessionId,
     target: e.target,
     result: e.result,
@@ -52,6 +67,8 @@ function toFilter(q: AuditFilterQuery, req: PrincipalRequest): AuditFilter {
     actor: q.actor,
     action: q.action,
     tenantId: q.tenantId,
+    tenant: q.tenant,
+    cluster: q.cluster,
     result: q.result,
     visible: auditVisibility(req.principal!),
   };
@@ -70,7 +87,8 @@ export class AuditController {
   @ApiOkResponse({ type: AuditPageDto })
   async list(@Query() q: AuditQuery, @Req() req: PrincipalRequest): Promise<AuditPageDto> {
     const { items, total } = await this.audit.find(toFilter(q, req), q.page, q.pageSize);
-    return { items: items.map(toAuditDto), total, page: q.page, pageSize: q.pageSize };
+    const names = await this.audit.namesFor(items);
+    return { items: items.map((e) => toAuditDto(e, names)), total, page: q.page, pageSize: q.pageSize };
   }
 
   /** The same rows as CSV (RFC 4180, UTF-8 with a byte order mark so spreadsheets read it as UTF-8). */
@@ -92,7 +110,8 @@ export class AuditController {
       await write(res, '\uFEFF' + csvRow(AUDIT_CSV_COLUMNS));
       while (!next.done) {
         if (res.destroyed) return;
-        const dtos = next.value.map(toAuditDto);
+        const names = await this.audit.namesFor(next.value);
+        const dtos = next.value.map((e) => toAuditDto(e, names));
         count += dtos.length;
         await write(res, dtos.map((d) => csvRow(AUDIT_CSV_COLUMNS.map((c) => d[c]))).join(''));
         next = await rows.next();

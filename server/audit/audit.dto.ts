@@ -18,7 +18,7 @@ export class AuditFilterQuery {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO 8601 date or date-time' })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'user name of the actor (exact)' })
+  @ApiPropertyOptional({ description: "the actor's user name or display name (exact)" })
   @IsOptional()
   @IsString()
   @MaxLength(64)
@@ -38,6 +38,18 @@ export class AuditFilterQuery {
   @Max(2147483647)
   tenantId?: number;
 
+  @ApiPropertyOptional({ description: "part of the tenant's name" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  tenant?: string;
+
+  @ApiPropertyOptional({ description: "part of the cluster's name" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  cluster?: string;
+
   @ApiPropertyOptional({ enum: AUDIT_RESULTS })
   @IsOptional()
   @IsIn(AUDIT_RESULTS)
@@ -50,11 +62,20 @@ export class AuditDto {
   @ApiProperty({ description: 'row id (64-bit, as a string)' }) id: string;
   @ApiProperty({ description: 'ISO 8601' }) at: string;
   @ApiProperty({ type: Number, nullable: true }) actorId: number | null;
-  @ApiProperty() actorName: string;
+  @ApiProperty({ description: 'user name recorded with the row' }) actorName: string;
+  @ApiProperty({ type: String, nullable: true, description: "the actor's display name now; null when none or the user is gone" })
+  actorDisplayName: string | null;
+  @ApiProperty({ description: 'the actor user no longer exists (or the row names no user)' }) actorDeleted: boolean;
   @ApiProperty() actorIp: string;
   @ApiProperty() action: string;
   @ApiProperty({ type: Number, nullable: true }) clusterId: number | null;
   @ApiProperty({ type: Number, nullable: true }) tenantId: number | null;
+  @ApiProperty({ type: String, nullable: true, description: "the cluster's name now, else as recorded; null when unknown" })
+  clusterName: string | null;
+  @ApiProperty({ description: 'the row names a cluster that no longer exists' }) clusterDeleted: boolean;
+  @ApiProperty({ type: String, nullable: true, description: "the tenant's name now, else as recorded; null when unknown" })
+  tenantName: string | null;
+  @ApiProperty({ description: 'the row names a tenant that no longer exists' }) tenantDeleted: boolean;
   @ApiProperty({ type: String, nullable: true }) sessionId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, nullable: true, description: 'what the action was about' })
   target: Record<string, unknown> | null;

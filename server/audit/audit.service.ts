@@ -1,14 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, EntityManager, Repository, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, In, Repository, SelectQueryBuilder } from 'typeorm';
 import type { Principal } from '../access/principal';
+import { User } from '../auth/user.entity';
 import { markAudited } from '../common/request-context';
+import { Cluster } from '../tenants/cluster.entity';
+import { Tenant } from '../tenants/tenant.entity';
+import type { AuditAction, RouteAction } from './audit-actions';
 import { AuditEntry, AuditResult, AuditTarget } from './audit.entity';
 
 export interface AuditRecord {
   actor: Pick<Principal, 'userId' | 'username'> | { userId: null; username: string };
   ip: string;
-  action: string;
+  action: AuditAction | RouteAction;
   result: AuditResult;
   clusterId?: number | null;
   tenantId?: number | null;
@@ -21,15 +25,32 @@ export interface AuditRecord {
 export interface AuditFilter {
   from?: Date;
   to?: Date;
+  /** the actor's user name (as recorded) or display name (as it is now) */
   actor?: string;
   action?: string;
   tenantId?: number;
+  /** part of the tenant's name */
+  tenant?: string;
+  /** part of the cluster's name */
+  cluster?: string;
   result?: AuditResult;
   /**
    * Rows a caller may see: those about no cluster or tenant, and those about the listed clusters
    * (with their tenants) or tenants. Omitted: every row.
    */
   visible?: { clusterIds: number[]; tenantIds: number[] };
+}
+
+/** Names of the users, tenants and clusters a page of rows refers to, as they are now. */
+export interface AuditNames {
+  users: Map<number, { username: string; displayName: string }>;
+  tenants: Map<number, string>;
+  clusters: Map<number, string>;
+}
+
+/** `%part%` for LIKE, with the wildcards of the part taken literally. */
+function contains(part: string): string {
+  return `%${part.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 const SQL_SNAPSHOT_BYTES = 1024;
@@ -85,7 +106,19 @@ export class AuditService {
     const q = this.repo.createQueryBuilder('a');
     if (f.from) q.andWhere('a.at >= :from', { from: f.from });
     if (f.to) q.andWhere('a.at <= :to', { to: f.to });
-    if (f.actor) q.andWhere('a.actor_name = :actor', { actor: f.actor });
+    if (f.actor) {
+      q.andWhere(
+        new Brackets((w) =>
+          w
+            .where('a.actor_name = :actor', { actor: f.actor })
+            .orWhere('a.actor_id IN (SELECT u.id FROM users u WHERE u.display_name = :actor)'),
+        ),
+      );
+    }
+    if (f.tenant) q.andWhere('a.tenant_id IN (SELECT t.id FROM tenants t WHERE t.name LIKE :tenant)', { tenant: contains(f.tenant) });
+    if (f.cluster) {
+      q.andWhere('a.cluster_id IN (SELECT c.id FROM clusters c WHERE c.name LIKE :cluster)', { cluster: contains(f.cluster) });
+    }
     if (f.action) q.andWhere('a.action = :action', { action: f.action });
     if (f.tenantId !== undefined) q.andWhere('a.tenant_id = :tenantId', { tenantId: f.tenantId });
     if (f.result) q.andWhere('a.result = :result', { result: f.result });
@@ -108,6 +141,27 @@ export class AuditService {
       .take(pageSize)
       .getManyAndCount();
     return { items, total };
+  }
+
+  /** One lookup per kind for a whole page of rows (never one per row). */
+  async namesFor(rows: AuditEntry[]): Promise<AuditNames> {
+    const ids = (pick: (r: AuditEntry) => number | null) => [...new Set(rows.map(pick).filter((id): id is number => id !== null))];
+    const userIds = ids((r) => r.actorId);
+    const tenantIds = ids((r) => r.tenantId);
+    const clusterIds = ids((r) => r.clusterId);
+    const em = this.repo.manager;
+    const [users, tenants, clusters] = await Promise.all([
+      userIds.length
+        ? em.find(User, { where: { id: In(userIds) }, select: { id: true, username: true, displayName: true } })
+        : Promise.resolve([]),
+      tenantIds.length ? em.find(Tenant, { where: { id: In(tenantIds) }, select: { id: true, name: true } }) : Promise.resolve([]),
+      clusterIds.length ? em.find(Cluster, { where: { id: In(clusterIds) }, select: { id: true, name: true } }) : Promise.resolve([]),
+    ]);
+    return {
+      users: new Map(users.map((u) => [u.id, { username: u.username, displayName: u.displayName }])),
+      tenants: new Map(tenants.map((t) => [t.id, t.name])),
+      clusters: new Map(clusters.map((c) => [c.id, c.name])),
+    };
   }
 
   /**

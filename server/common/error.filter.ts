@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, Optional } from '@nestjs/common';
 import { clientIp } from '../access/principal';
 import type { PrincipalRequest } from '../access/principal';
+import type { RouteAction } from '../audit/audit-actions';
 import type { AuditResult } from '../audit/audit.entity';
 import { AuditService } from '../audit/audit.service';
 import { wasAudited } from './request-context';
@@ -82,7 +83,7 @@ export class ErrorFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<PrincipalRequest>();
     if (!req || SAFE_METHODS.has(req.method) || !req.principal || wasAudited()) return;
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-    const action = (req.auditAs ?? `${req.method} ${route}`).slice(0, 64);
+    const action = req.auditAs ?? (`${req.method} ${route}`.slice(0, 64) as RouteAction);
     try {
       await this.audit.record({
         actor: req.principal,

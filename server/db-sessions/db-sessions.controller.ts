@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Menu } from '../access/access.decorators';
@@ -19,7 +20,7 @@ import {
 import { SessionIdPipe } from './session-id.pipe';
 
 const read = (param: string) => ({ resource: { kind: 'tenant' as const, param, level: 'read_only' as const } });
-const operate = (auditAs: string) => ({ resource: { kind: 'tenant' as const, param: 'id', level: 'operate' as const }, auditAs });
+const operate = (auditAs: AuditAction) => ({ resource: { kind: 'tenant' as const, param: 'id', level: 'operate' as const }, auditAs });
 
 /** Tenant sessions; the cluster-level entry (Autonomous service) and the tenant-level entry. */
 @ApiTags('tenant sessions')

@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
+import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, signIn } from '../support/browser';
+import { STACK } from '../support/stack';
 
 describe('administration and audit pages in Chromium', () => {
   let t: TestApp;
@@ -125,6 +126,58 @@ describe('administration and audit pages in Chromium', () => {
     await page.locator('[data-test=menu-relay-sessions]').click();
     await page.waitForURL(/\/dashboard\/sessions$/);
     await page.locator('[data-test=relay-sessions-empty]').waitFor();
+    await ctx.close();
+  });
+  it('names tenants, clusters and actors on the audit page, filters by tenant name and details a tenant.create (1440×900, zh-CN)', async () => {
+    const admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    const cluster = (await admin.post('/api/clusters', { name: 'east-dc', kind: 'mysql' }).expect(201)).body.id as number;
+    for (const [name, at] of [
+      ['orders-db', STACK.tenantA],
+      ['billing-db', STACK.tenantB],
+    ] as const) {
+      await admin
+        .post('/api/tenants', { clusterId: cluster, name, host: at.host, port: at.port, username: at.user, password: at.password })
+        .expect(201);
+    }
+
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.goto(`${t.url}/audit?action=tenant.create`);
+    const rows = page.locator('[data-test=audit-table] .el-table__row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+
+    const tenants = await page.locator('[data-test=audit-object-tenant]').allInnerTexts();
+    expect(tenants.map((s) => s.trim()).sort()).toEqual(['租户：billing-db', '租户：orders-db']);
+    expect(new Set(await page.locator('[data-test=audit-object-cluster]').allInnerTexts())).toEqual(new Set(['集群：east-dc']));
+    const table = await page.locator('[data-test=audit-table]').innerText();
+    expect(table).not.toMatch(/租户 \d+|集群 \d+/);
+    expect(new Set((await page.locator('[data-test=audit-actor]').allInnerTexts()).map((s) => s.trim()))).toEqual(
+      new Set(['Administrator (admin)']),
+    );
+    expect(table).toContain('添加租户');
+
+    // filter by the tenant's name: the name goes into the URL and narrows the rows
+    await page.locator('[data-test=audit-filter-tenant]').fill('orders');
+    await page.locator('[data-test=audit-search]').click();
+    await page.waitForURL(/tenant=orders/);
+    await page.locator('[data-test=audit-object-tenant]', { hasText: 'billing-db' }).waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(1);
+    expect((await page.locator('[data-test=audit-object-tenant]').innerText()).trim()).toBe('租户：orders-db');
+
+    // the detail of a tenant.create shows tenant fields, labelled
+    await page.locator('[data-test=audit-table] .el-table__expand-icon').first().click();
+    const detail = page.locator('[data-test=audit-target]');
+    await detail.waitFor();
+    expect(await detail.locator('[data-test=audit-field-name]').innerText()).toBe('orders-db');
+    expect(await detail.locator('[data-test=audit-field-host]').innerText()).toBe(STACK.tenantA.host);
+    expect(await detail.locator('[data-test=audit-field-port]').innerText()).toBe(String(STACK.tenantA.port));
+    expect(await detail.locator('[data-test=audit-field-cluster]').innerText()).toBe('east-dc');
+    const text = await detail.innerText();
+    expect(text).toContain('端口');
+    expect(text).not.toContain('SQL');
+    expect(await detail.locator('[data-test=audit-target-sql]').count()).toBe(0);
     await ctx.close();
   });
 });

@@ -7,6 +7,7 @@ import { Tenant } from '../../server/tenants/tenant.entity';
 import { AUDIT_CSV_COLUMNS } from '../../server/audit/audit.controller';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { parseCsv } from '../support/csv';
+import { STACK } from '../support/stack';
 
 interface AuditItem {
   id: string;
@@ -547,6 +548,55 @@ describe('administration: accounts, roles, grants and the audit API', () => {
         const res = await admin.get('/api/audit').query(query).expect(400);
         expect(res.body.code).toBe('VALIDATION_FAILED');
       }
+    });
+
+    it('names the actor, tenant and cluster of each row, keeps the recorded name of a deleted tenant, and filters by name', async () => {
+      const cluster = (await admin.post('/api/clusters', { name: 'names-dc', kind: 'mysql' }).expect(201)).body.id as number;
+      const tenant = async (name: string) =>
+        (
+          await admin
+            .post('/api/tenants', {
+              clusterId: cluster,
+              name,
+              host: STACK.tenantA.host,
+              port: STACK.tenantA.port,
+              username: 'sessionops',
+              password: 'sessionops',
+            })
+            .expect(201)
+        ).body.tenant.id as number;
+      const gone = await tenant('names-gone');
+      const kept = await tenant('names-kept');
+      await admin.del(`/api/tenants/${gone}`).expect((res) => expect(res.status).toBeLessThan(300));
+
+      type Named = AuditItem & {
+        actorDisplayName: string | null;
+        tenantName: string | null;
+        tenantDeleted: boolean;
+        clusterName: string | null;
+        clusterDeleted: boolean;
+      };
+      const keptRow = (await auditOf({ action: 'tenant.create', tenantId: kept })).items[0] as Named;
+      expect(keptRow).toMatchObject({
+        actorName: 'admin',
+        tenantName: 'names-kept',
+        tenantDeleted: false,
+        clusterName: 'names-dc',
+        clusterDeleted: false,
+      });
+      expect(keptRow.actorDisplayName).toBeTruthy();
+      const goneRows = (await auditOf({ tenantId: gone })).items as Named[];
+      expect(goneRows.map((r) => r.action).sort()).toEqual(['tenant.create', 'tenant.delete']);
+      for (const r of goneRows) expect(r).toMatchObject({ tenantName: 'names-gone', tenantDeleted: true, clusterName: 'names-dc' });
+
+      // by name: part of the tenant's or cluster's name, wildcards taken literally
+      const byTenant = (await auditOf({ tenant: 'es-ke' })).items as Named[];
+      expect(byTenant.length).toBeGreaterThan(0);
+      expect(new Set(byTenant.map((r) => r.tenantId))).toEqual(new Set([kept]));
+      expect((await auditOf({ tenant: 'names%' })).total).toBe(0);
+      const byCluster = (await auditOf({ cluster: 'names-d', action: 'tenant.create' })).items;
+      expect(new Set(byCluster.map((r) => r.tenantId))).toEqual(new Set([gone, kept]));
+      expect((await auditOf({ actor: 'Administrator', tenantId: kept })).total).toBeGreaterThan(0);
     });
 
     it('exports the filtered rows as quoted CSV, neutralising formulas', async () => {

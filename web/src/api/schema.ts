@@ -6,11 +6,24 @@ export interface AuditDto {
   /** ISO 8601 */
   at: string;
   actorId: number | null;
+  /** user name recorded with the row */
   actorName: string;
+  /** the actor's display name now; null when none or the user is gone */
+  actorDisplayName: string | null;
+  /** the actor user no longer exists (or the row names no user) */
+  actorDeleted: boolean;
   actorIp: string;
   action: string;
   clusterId: number | null;
   tenantId: number | null;
+  /** the cluster's name now, else as recorded; null when unknown */
+  clusterName: string | null;
+  /** the row names a cluster that no longer exists */
+  clusterDeleted: boolean;
+  /** the tenant's name now, else as recorded; null when unknown */
+  tenantName: string | null;
+  /** the row names a tenant that no longer exists */
+  tenantDeleted: boolean;
   sessionId: string | null;
   /** what the action was about */
   target: Record<string, unknown> | null;

@@ -6,32 +6,7 @@ export type { AuditDto };
 export type AuditResult = AuditDto['result'];
 export const AUDIT_RESULTS: readonly AuditResult[] = ['ok', 'denied', 'not_found', 'failed'];
 
-/** Actions the server records; the filter also accepts any other name. */
-export const KNOWN_ACTIONS = [
-  'auth.login',
-  'auth.logout',
-  'auth.password',
-  'session.kill',
-  'session.kill_query',
-  'session.trace_enable',
-  'session.trace_disable',
-  'user.create',
-  'user.update',
-  'user.reset_password',
-  'role.create',
-  'role.update',
-  'role.delete',
-  'grant.create',
-  'grant.update',
-  'grant.delete',
-  'cluster.create',
-  'cluster.update',
-  'cluster.delete',
-  'tenant.create',
-  'tenant.update',
-  'tenant.delete',
-  'audit.export',
-] as const;
+export { KNOWN_ACTIONS } from './actions';
 
 export interface AuditFilters {
   from?: string;
@@ -39,6 +14,10 @@ export interface AuditFilters {
   actor?: string;
   action?: string;
   tenantId?: number;
+  /** part of a tenant's name */
+  tenant?: string;
+  /** part of a cluster's name */
+  cluster?: string;
   result?: AuditResult;
 }
 
@@ -80,6 +59,8 @@ export function viewFromQuery(q: LocationQuery): AuditView {
       actor: text(q.actor),
       action: text(q.action),
       tenantId: positiveInt(q.tenantId),
+      tenant: text(q.tenant),
+      cluster: text(q.cluster),
       result: AUDIT_RESULTS.find((r) => r === result),
     },
     page: positiveInt(q.page) ?? 1,
