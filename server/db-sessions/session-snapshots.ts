@@ -174,10 +174,12 @@ export class SessionSnapshots {
     try {
       const snap = await this.read(t);
       const payload: Shared = { sig, fetchedAt: snap.fetchedAt.toISOString(), rows: snap.rows };
-      await this.redis.client
+      // Issued now, not awaited: the answer does not wait for Redis. Commands on one connection run
+      // in the order sent, so the result lands before the unlock and before any later invalidation.
+      this.redis.client
         .set(snapKey, JSON.stringify(payload), 'PX', this.config.sessionListCacheMs)
         .catch((err: unknown) => this.redisFailed(err));
-      await this.unlock(lockKey, token);
+      void this.unlock(lockKey, token);
       return snap;
     } catch (err) {
       await this.unlock(lockKey, token);
@@ -206,11 +208,11 @@ export class SessionSnapshots {
     const caps = t.capabilities!;
     this.issued.set(t.id, (this.issued.get(t.id) ?? 0) + 1);
     const trxSql = adapter.transactionsSql(caps);
-    const { raw, trx } = await this.pools.withConnection(t, async (conn, timeout) => {
-      const [list] = await conn.query({ sql: adapter.listSql(caps), timeout });
-      const [open] = trxSql ? await conn.query({ sql: trxSql, timeout }) : [[]];
-      return { raw: list as Record<string, unknown>[], trx: open as Record<string, unknown>[] };
-    });
+    // the two statements are independent: each on a pool connection of its own, at the same time
+    const [raw, trx] = await Promise.all([
+      this.pools.query<Record<string, unknown>>(t, adapter.listSql(caps)),
+      trxSql ? this.pools.query<Record<string, unknown>>(t, trxSql) : Promise.resolve([]),
+    ]);
     return { rows: mapSnapshotRows(adapter, t, raw, trx), fetchedAt: new Date() };
   }
 }
