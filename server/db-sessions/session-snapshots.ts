@@ -208,11 +208,14 @@ export class SessionSnapshots {
     const caps = t.capabilities!;
     this.issued.set(t.id, (this.issued.get(t.id) ?? 0) + 1);
     const trxSql = adapter.transactionsSql(caps);
-    // the two statements are independent: each on a pool connection of its own, at the same time
-    const [raw, trx] = await Promise.all([
-      this.pools.query<Record<string, unknown>>(t, adapter.listSql(caps)),
-      trxSql ? this.pools.query<Record<string, unknown>>(t, trxSql) : Promise.resolve([]),
-    ]);
+    // Both statements on one pool connection, one after the other: INNODB_TRX costs about a
+    // millisecond, and a second connection per read is not kept by the pool (maxIdle 1 closes it
+    // within a second), so reading in parallel paid a new connection on most reads.
+    const { raw, trx } = await this.pools.withConnection(t, async (conn, timeout) => {
+      const [list] = await conn.query({ sql: adapter.listSql(caps), timeout });
+      const [open] = trxSql ? await conn.query({ sql: trxSql, timeout }) : [[]];
+      return { raw: list as Record<string, unknown>[], trx: open as Record<string, unknown>[] };
+    });
     return { rows: mapSnapshotRows(adapter, t, raw, trx), fetchedAt: new Date() };
   }
 }
