@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
+import { rememberTenant } from '../common/request-context';
 import { Tenant } from '../tenants/tenant.entity';
 import { Cluster } from '../tenants/cluster.entity';
 import { ACCESS_KEY, AccessRequirement, ResourceRequirement } from './access.decorators';
@@ -101,8 +102,10 @@ export class AccessGuard implements CanActivate {
     let clusterId: number | undefined;
     let tenantId: number | undefined;
     if (r.kind === 'tenant') {
-      const t = Number.isNaN(id) ? null : await this.tenantRepo.findOne({ where: { id }, select: { id: true, clusterId: true } });
+      // the whole row: the handler reuses it rather than reading the tenant a second time
+      const t = Number.isNaN(id) ? null : await this.tenantRepo.findOneBy({ id });
       if (t) {
+        rememberTenant(t);
         clusterId = t.clusterId;
         tenantId = t.id;
       }

@@ -2,17 +2,32 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { Tenant } from '../tenants/tenant.entity';
 
 export interface RequestContext {
   requestId: string;
   /** set once an audit row was written for this request */
   audited?: boolean;
+  /** the tenant the access check read for this request (read once per request, not per layer) */
+  tenant?: Tenant;
 }
 
 /** Notes that the current request has its audit row. */
 export function markAudited(): void {
   const store = requestContext.getStore();
   if (store) store.audited = true;
+}
+
+/** Keeps the tenant row read for this request, for the handler to reuse. */
+export function rememberTenant(t: Tenant): void {
+  const store = requestContext.getStore();
+  if (store) store.tenant = t;
+}
+
+/** The tenant row this request already read, when it has that id. */
+export function tenantOfRequest(id: number): Tenant | undefined {
+  const t = requestContext.getStore()?.tenant;
+  return t?.id === id ? t : undefined;
 }
 
 export function wasAudited(): boolean {

@@ -141,7 +141,7 @@ export class DbSessionsService {
   }
 
   async list(tenantId: number, q: SessionListQuery): Promise<SessionPageDto> {
-    const t = await this.tenants.find(tenantId);
+    const t = await this.tenants.findForRequest(tenantId);
     const [snap, own] = await Promise.all([this.snapshots.get(t), this.pools.ownConnectionIds(t)]);
     const rows = sortRows(filterRows(snap.rows, q), q.sort);
     const start = (q.page - 1) * q.pageSize;
@@ -207,7 +207,7 @@ export class DbSessionsService {
   }
 
   async detail(tenantId: number, id: string): Promise<SessionRowDto> {
-    const t = await this.tenants.find(tenantId);
+    const t = await this.tenants.findForRequest(tenantId);
     const row = await this.readOne(t, id);
     if (!row) throw new AppError('SESSION_NOT_FOUND', `Session ${id} no longer exists on tenant ${t.name}`);
     const adapter = adapterOf(t);
@@ -220,7 +220,7 @@ export class DbSessionsService {
   }
 
   async kill(tenantId: number, dto: KillDto, p: Principal, ip: string): Promise<KillResultDto[]> {
-    const t = await this.tenants.find(tenantId);
+    const t = await this.tenants.findForRequest(tenantId);
     const ids = [...new Set(dto.ids)];
     const results = new Array<KillResultDto>(ids.length);
     let next = 0;
@@ -364,7 +364,7 @@ export class DbSessionsService {
   // ---- full-link trace (OceanBase >= 4.2.1) ----
 
   private async traceTarget(tenantId: number, id: string): Promise<{ t: Tenant; row: SessionRow }> {
-    const t = await this.tenants.find(tenantId);
+    const t = await this.tenants.findForRequest(tenantId);
     if (!t.capabilities?.fullLinkTrace) {
       throw new AppError(
         'FEATURE_UNAVAILABLE',

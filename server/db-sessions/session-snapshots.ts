@@ -174,10 +174,12 @@ export class SessionSnapshots {
     try {
       const snap = await this.read(t);
       const payload: Shared = { sig, fetchedAt: snap.fetchedAt.toISOString(), rows: snap.rows };
-      await this.redis.client
+      // Issued now, not awaited: the answer does not wait for Redis. Commands on one connection run
+      // in the order sent, so the result lands before the unlock and before any later invalidation.
+      this.redis.client
         .set(snapKey, JSON.stringify(payload), 'PX', this.config.sessionListCacheMs)
         .catch((err: unknown) => this.redisFailed(err));
-      await this.unlock(lockKey, token);
+      void this.unlock(lockKey, token);
       return snap;
     } catch (err) {
       await this.unlock(lockKey, token);
@@ -206,6 +208,9 @@ export class SessionSnapshots {
     const caps = t.capabilities!;
     this.issued.set(t.id, (this.issued.get(t.id) ?? 0) + 1);
     const trxSql = adapter.transactionsSql(caps);
+    // Both statements on one pool connection, one after the other: INNODB_TRX costs about a
+    // millisecond, and a second connection per read is not kept by the pool (maxIdle 1 closes it
+    // within a second), so reading in parallel paid a new connection on most reads.
     const { raw, trx } = await this.pools.withConnection(t, async (conn, timeout) => {
       const [list] = await conn.query({ sql: adapter.listSql(caps), timeout });
       const [open] = trxSql ? await conn.query({ sql: trxSql, timeout }) : [[]];

@@ -7,6 +7,7 @@ import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import { RedisService } from '../common/redis.service';
+import { tenantOfRequest } from '../common/request-context';
 import { paginate, type Page } from '../common/pagination';
 import { Cluster } from './cluster.entity';
 import { isDuplicate, managesTenants } from './clusters.service';
@@ -79,6 +80,14 @@ export class TenantsService {
     const t = await this.tenants.findOneBy({ id });
     if (!t) throw new AppError('TENANT_NOT_FOUND', `Tenant ${id} does not exist`);
     return t;
+  }
+
+  /**
+   * The tenant as this request's access check already read it, else read now. For handlers that
+   * only read the tenant (session lists, details, kills): one metadata query per request, not two.
+   */
+  async findForRequest(id: number): Promise<Tenant> {
+    return tenantOfRequest(id) ?? this.find(id);
   }
 
   async get(id: number, p: Principal): Promise<TenantDto> {
