@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import http from 'node:http';
 import { resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Redis from 'ioredis';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
@@ -12,30 +12,55 @@ const SEQUENTIAL = Number(process.env.BENCH_RELAY_REQUESTS ?? 1000);
 const STREAMS = Number(process.env.BENCH_RELAY_STREAMS ?? 50);
 const STREAM_REQUESTS = Number(process.env.BENCH_RELAY_STREAM_REQUESTS ?? 1000);
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 3);
 
-function call(base: string, headers: Record<string, string>, body: string): Promise<number> {
-  const u = new URL(`${base}/v1/messages`);
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        hostname: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'application/json', ...headers },
-      },
-      (res) => {
-        res.on('data', () => undefined);
-        res.once('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`status ${res.statusCode}`))));
-      },
-    );
-    req.once('error', reject);
-    req.end(body);
-  });
+interface Target {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** x-session-id `${prefix}${i % mod}` on request i */
+  sid?: { prefix: string; mod: number };
 }
+
+/** The load generator on a thread of its own (bench/http-load.worker.mjs), shared by the direct and the relayed runs. */
+class LoadClient {
+  private readonly worker = new Worker(resolve(__dirname, 'http-load.worker.mjs'));
+  private seq = 0;
+  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  constructor() {
+    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (m.error !== undefined) w?.reject(new Error(m.error));
+      else w?.resolve(m.result);
+    });
+  }
+
+  private ask<T>(msg: Record<string, unknown>): Promise<T> {
+    const id = ++this.seq;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+
+  latency(n: number, a: Target, b: Target): Promise<{ a: number[]; b: number[] }> {
+    return this.ask({ op: 'latency', n, a, b });
+  }
+
+  throughput(target: Target, concurrency: number, total: number): Promise<number> {
+    return this.ask({ op: 'throughput', target, concurrency, total });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((r) => this.worker.once('exit', r));
+    this.worker.postMessage({ op: 'close' });
+    await exited;
+  }
+}
+
+const median = (xs: number[]): number => pct(xs, 50);
 
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -83,10 +108,11 @@ describe('relay gateway vs calling the upstream directly', () => {
     const up = await startUpstream();
     const f = await startRelay({ REDIS_URL: redisServer.url, LOG_LEVEL: 'error' });
     const counter = new Redis(redisServer.url);
+    const client = new LoadClient();
     try {
       await addProvider(f.admin, up, { name: 'bench', models: [] });
       const key = await addKey(f.admin, 'bench');
-      const relayHeaders = (sid: string) => ({ 'x-api-key': key.secret, 'x-session-id': sid, 'anthropic-version': '2023-06-01' });
+      const relayHeaders = { 'x-api-key': key.secret, 'anthropic-version': '2023-06-01' };
       const directHeaders = { 'x-api-key': up.apiKey, 'anthropic-version': '2023-06-01' };
       const json = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 16, messages: [{ role: 'user', content: 'bench' }] });
       const sse = JSON.stringify({
@@ -95,50 +121,54 @@ describe('relay gateway vs calling the upstream directly', () => {
         stream: true,
         messages: [{ role: 'user', content: 'bench' }],
       });
+      const streamHeaders = { 'x-fake-chunks': '50', 'x-fake-chunk-delay-ms': '1' };
+      const directJson: Target = { url: up.url, headers: directHeaders, body: json };
+      const relayJson = (prefix: string, mod: number): Target => ({
+        url: f.t.url,
+        headers: relayHeaders,
+        body: json,
+        sid: { prefix, mod },
+      });
+      const directSse: Target = { url: up.url, headers: { ...directHeaders, ...streamHeaders }, body: sse };
+      const relaySse: Target = {
+        url: f.t.url,
+        headers: { ...relayHeaders, ...streamHeaders },
+        body: sse,
+        sid: { prefix: 'tp-', mod: STREAMS },
+      };
 
-      // warm-up (connections, JIT, script cache)
-      for (let i = 0; i < 100; i++) {
-        await call(up.url, directHeaders, json);
-        await call(f.t.url, relayHeaders(`warm-${i % 10}`), json);
-      }
+      // warm-up (connections, JIT, script cache, caches), both kinds of request
+      await client.latency(200, directJson, relayJson('warm-', 10));
+      await client.throughput(directSse, STREAMS, STREAMS * 2);
+      await client.throughput(relaySse, STREAMS, STREAMS * 2);
 
       // 1. added latency, interleaved so both see the same machine load
-      const direct: number[] = [];
-      const relayed: number[] = [];
       const rr = f.t.app.get(RelayRedis);
       const trips0 = rr.roundTrips;
       const cmds0 = await commandCalls(counter);
-      for (let i = 0; i < SEQUENTIAL; i++) {
-        direct.push(await call(up.url, directHeaders, json));
-        relayed.push(await call(f.t.url, relayHeaders(`lat-${i % 50}`), json));
-      }
+      const lat = await client.latency(SEQUENTIAL, directJson, relayJson('lat-', 50));
+      const direct = lat.a;
+      const relayed = lat.b;
       const cmds = (await commandCalls(counter)) - cmds0;
       const trips = rr.roundTrips - trips0;
 
-      // 2. throughput with concurrent streams
-      const streamHeaders = { 'x-fake-chunks': '50', 'x-fake-chunk-delay-ms': '1' };
-      const run = async (base: string, headers: (i: number) => Record<string, string>): Promise<number> => {
-        let next = 0;
-        const t0 = performance.now();
-        await Promise.all(
-          Array.from({ length: STREAMS }, async () => {
-            while (next < STREAM_REQUESTS) {
-              const i = next++;
-              await call(base, { ...headers(i), ...streamHeaders }, sse);
-            }
-          }),
-        );
-        return STREAM_REQUESTS / ((performance.now() - t0) / 1000);
-      };
-      const directRps = await run(up.url, () => directHeaders);
-      const relayRps = await run(f.t.url, (i) => relayHeaders(`tp-${i % STREAMS}`));
+      // 2. throughput with concurrent streams: direct and relayed alternate, ROUNDS times each
+      const directRuns: number[] = [];
+      const relayRuns: number[] = [];
+      for (let r = 0; r < ROUNDS; r++) {
+        directRuns.push(await client.throughput(directSse, STREAMS, STREAM_REQUESTS));
+        relayRuns.push(await client.throughput(relaySse, STREAMS, STREAM_REQUESTS));
+      }
+      const directRps = median(directRuns);
+      const relayRps = median(relayRuns);
+      const ratios = relayRuns.map((x, i) => (x / directRuns[i]!).toFixed(2)).join(' ');
 
       const lines = [
         `relay bench (${SEQUENTIAL} sequential JSON requests, ${STREAM_REQUESTS} streams of 50 deltas with ${STREAMS} concurrent):`,
         `  latency direct   p50 ${pct(direct, 50).toFixed(3)} ms  p99 ${pct(direct, 99).toFixed(3)} ms`,
         `  latency relayed  p50 ${pct(relayed, 50).toFixed(3)} ms  p99 ${pct(relayed, 99).toFixed(3)} ms`,
         `  added by relay   p50 ${(pct(relayed, 50) - pct(direct, 50)).toFixed(3)} ms  p99 ${(pct(relayed, 99) - pct(direct, 99)).toFixed(3)} ms  (goal p50 <= 1 ms)`,
-        `  throughput       direct ${directRps.toFixed(0)} req/s  relayed ${relayRps.toFixed(0)} req/s  ratio ${(relayRps / directRps).toFixed(2)}x (goal >= 0.8x)`,
+        `  throughput       direct ${directRps.toFixed(0)} req/s  relayed ${relayRps.toFixed(0)} req/s  ratio ${(relayRps / directRps).toFixed(2)}x (goal >= 0.8x; medians of ${ROUNDS} alternating rounds, per round ${ratios})`,
         `  redis per proxied request: ${(trips / SEQUENTIAL).toFixed(2)} round trips (goal <= 3), ${(cmds / SEQUENTIAL).toFixed(1)} commands (incl. inside Lua)`,
       ];
       console.log(lines.join('\n'));
@@ -148,7 +178,7 @@ describe('relay gateway vs calling the upstream directly', () => {
       await f.close();
       await up.stop();
       await redisServer.stop();
-      agent.destroy();
+      await client.close();
     }
   });
 });

@@ -3,6 +3,7 @@ import { orderProviders } from './relay-gateway.service';
 import { InvalidSessionId, resolveSessionId } from './session-id';
 import { costMicros, emptyUsage, jsonUsage, priceFor, SseUsageReader } from './usage';
 import { headersText, CappedCapture } from './message-capture';
+import { relayEndpoint } from './relay-fast-path';
 
 describe('relay usage and cost', () => {
   it('reads SSE usage: message_delta wins, message_start fills the rest, across chunk boundaries', () => {
@@ -15,6 +16,29 @@ describe('relay usage and cost', () => {
     for (let i = 0; i < text.length; i += 7) r.feed(Buffer.from(text.slice(i, i + 7)));
     expect(r.usage).toEqual({ input: 10, output: 42, cacheCreation: 5, cache5m: 3, cache1h: 2, cacheRead: 7 });
     expect(r.sawStop).toBe(true);
+  });
+
+  it('reads SSE usage with CRLF line ends, a usage line split inside a multi-byte character, and skips other events', () => {
+    const r = new SseUsageReader();
+    const text =
+      'event: message_start\r\ndata: {"message":{"id":"é€","usage":{"input_tokens":4,"output_tokens":1}}}\r\n\r\n' +
+      'event: content_block_delta\r\ndata: {"delta":{"text":"€€€"},"usage":{"input_tokens":999}}\r\n\r\n' +
+      'event:message_delta\r\ndata:{"usage":{"output_tokens":9}}\r\n\r\nevent: message_stop\r\ndata: {}\r\n\r\n';
+    const bytes = Buffer.from(text);
+    for (let i = 0; i < bytes.length; i += 5) r.feed(bytes.subarray(i, i + 5));
+    expect(r.usage).toEqual({ input: 4, output: 9, cacheCreation: 0, cache5m: 0, cache1h: 0, cacheRead: 0 });
+    expect(r.sawStop).toBe(true);
+    expect(r.sawError).toBe(false);
+  });
+
+  it('routes only POST /v1/messages and /v1/messages/count_tokens (with a query) to the relay fast path', () => {
+    expect(relayEndpoint('POST', '/v1/messages')).toBe('messages');
+    expect(relayEndpoint('POST', '/v1/messages?beta=true')).toBe('messages');
+    expect(relayEndpoint('POST', '/v1/messages/count_tokens?beta=true')).toBe('count_tokens');
+    expect(relayEndpoint('GET', '/v1/messages')).toBeNull();
+    expect(relayEndpoint('POST', '/v1/messagesX')).toBeNull();
+    expect(relayEndpoint('POST', '/v1/messages/other')).toBeNull();
+    expect(relayEndpoint('POST', '/api/v1/messages')).toBeNull();
   });
 
   it('prices each bucket in integer micro-units by the longest model prefix', () => {

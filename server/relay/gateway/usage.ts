@@ -74,43 +74,61 @@ export function costMicros(price: ModelPrice | undefined, u: Usage): number {
   return Math.floor((total + 500_000) / 1_000_000);
 }
 
+const NL = 0x0a;
+const CR = 0x0d;
+const EVENT = Buffer.from('event:');
+const DATA = Buffer.from('data:');
+/** a line longer than this is no usage line */
+const MAX_LINE = 1 << 20;
+
+function startsWith(buf: Buffer, at: number, end: number, prefix: Buffer): boolean {
+  if (end - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
 /**
- * Reads usage from an SSE stream as it passes: `message_start` fills, `message_delta` wins.
- * Only the lines of those events are parsed; everything else is skipped by a prefix test.
+ * Reads usage from an SSE stream as it passes, on the bytes: `message_start` fills, `message_delta`
+ * wins. Lines are found with a byte search; only the `data:` lines of those two events are decoded
+ * and parsed, every other line is skipped by a prefix test without becoming a string.
  */
 export class SseUsageReader {
   readonly usage = emptyUsage();
   private readonly seen = new Set<keyof Usage>();
-  private partial = '';
+  /** an incomplete last line, carried to the next chunk */
+  private partial: Buffer | null = null;
   private event = '';
   sawStop = false;
   sawError = false;
 
   feed(chunk: Buffer): void {
-    const text = this.partial + chunk.toString('utf8');
+    let buf = chunk;
+    if (this.partial) {
+      buf = Buffer.concat([this.partial, chunk]);
+      this.partial = null;
+    }
     let start = 0;
     for (;;) {
-      const nl = text.indexOf('\n', start);
+      const nl = buf.indexOf(NL, start);
       if (nl < 0) break;
-      this.line(text.slice(start, nl).replace(/\r$/, ''));
+      this.line(buf, start, nl > start && buf[nl - 1] === CR ? nl - 1 : nl);
       start = nl + 1;
     }
-    this.partial = text.slice(start);
-    // a line longer than 1 MiB is no usage line
-    if (this.partial.length > 1 << 20) this.partial = '';
+    const rest = buf.length - start;
+    if (rest > 0 && rest <= MAX_LINE) this.partial = Buffer.from(buf.subarray(start));
   }
 
-  private line(l: string): void {
-    if (l.startsWith('event:')) {
-      this.event = l.slice(6).trim();
+  private line(buf: Buffer, at: number, end: number): void {
+    if (startsWith(buf, at, end, EVENT)) {
+      this.event = buf.toString('latin1', at + EVENT.length, end).trim();
       if (this.event === 'message_stop') this.sawStop = true;
       if (this.event === 'error') this.sawError = true;
       return;
     }
-    if (!l.startsWith('data:')) return;
     if (this.event !== 'message_start' && this.event !== 'message_delta') return;
+    if (!startsWith(buf, at, end, DATA)) return;
     try {
-      const d = JSON.parse(l.slice(5)) as { message?: { usage?: RawUsage }; usage?: RawUsage };
+      const d = JSON.parse(buf.toString('utf8', at + DATA.length, end)) as { message?: { usage?: RawUsage }; usage?: RawUsage };
       if (this.event === 'message_start') mergeUsage(this.usage, this.seen, d.message?.usage, false);
       else mergeUsage(this.usage, this.seen, d.usage, true);
     } catch {

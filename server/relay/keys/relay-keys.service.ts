@@ -25,6 +25,8 @@ export interface RelayCaller {
 
 /** How long a key lookup is reused: a disabled or deleted key stops working within this time. */
 const KEY_CACHE_MS = 900;
+/** Past this age a lookup is still served but refreshed in the background. */
+const KEY_REFRESH_MS = 500;
 
 interface CachedKey {
   at: number;
@@ -37,6 +39,10 @@ export class RelayKeysService {
   private readonly repo: Repository<RelayKey>;
   private readonly cache = new Map<string, CachedKey>();
   private readonly lastUsedWrites = new Map<number, number>();
+  /** hashes whose background refresh is running */
+  private readonly refreshing = new Set<string>();
+  /** bumped whenever a key changes here, so a lookup sent before the change is not cached */
+  private generation = 0;
 
   constructor(
     private readonly ds: DataSource,
@@ -52,24 +58,48 @@ export class RelayKeysService {
     const now = Date.now();
     let hit = this.cache.get(hash);
     if (!hit || now - hit.at > KEY_CACHE_MS) {
-      const rows = await this.ds.query<{ id: number; name: string; user_id: number; username: string; expires_at: Date | null }[]>(
-        `SELECT k.id, k.name, k.user_id, u.username, k.expires_at FROM relay_keys k JOIN users u ON u.id = k.user_id
-         WHERE k.secret_hash = ? AND k.enabled = 1 AND u.enabled = 1`,
-        [hash],
-      );
-      const row = rows[0];
-      hit = {
-        at: now,
-        caller: row ? { keyId: row.id, keyName: row.name, userId: row.user_id, userName: row.username } : null,
-        expiresAt: row?.expires_at ? new Date(row.expires_at).getTime() : null,
-      };
-      if (this.cache.size > 10000) this.cache.clear();
-      this.cache.set(hash, hit);
+      hit = await this.lookup(hash, now);
+    } else if (now - hit.at > KEY_REFRESH_MS) {
+      // refreshed in the background before it expires, so a busy key never waits for the database
+      this.refresh(hash, now);
     }
     if (!hit.caller) return null;
     if (hit.expiresAt !== null && hit.expiresAt <= now) return null;
     this.touch(hit.caller.keyId, now);
     return hit.caller;
+  }
+
+  private async lookup(hash: string, now: number): Promise<CachedKey> {
+    const generation = this.generation;
+    const rows = await this.ds.query<{ id: number; name: string; user_id: number; username: string; expires_at: Date | null }[]>(
+      `SELECT k.id, k.name, k.user_id, u.username, k.expires_at FROM relay_keys k JOIN users u ON u.id = k.user_id
+       WHERE k.secret_hash = ? AND k.enabled = 1 AND u.enabled = 1`,
+      [hash],
+    );
+    const row = rows[0];
+    // stamped with the time the query was sent: the answer is never older than that
+    const hit: CachedKey = {
+      at: now,
+      caller: row ? { keyId: row.id, keyName: row.name, userId: row.user_id, userName: row.username } : null,
+      expiresAt: row?.expires_at ? new Date(row.expires_at).getTime() : null,
+    };
+    if (this.cache.size > 10000) this.cache.clear();
+    // a change made here (disable, delete) clears the cache: an answer to a query sent before it is not kept
+    if (generation === this.generation) this.cache.set(hash, hit);
+    return hit;
+  }
+
+  private refresh(hash: string, now: number): void {
+    if (this.refreshing.has(hash)) return;
+    this.refreshing.add(hash);
+    this.lookup(hash, now)
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(hash));
+  }
+
+  private forget(): void {
+    this.generation += 1;
+    this.cache.clear();
   }
 
   /** last_used_at, written at most once a minute per key and never awaited. */
@@ -174,7 +204,7 @@ export class RelayKeysService {
     if (dto.enabled !== undefined) patch.enabled = dto.enabled;
     if (dto.name !== undefined) patch.name = dto.name;
     if (Object.keys(patch).length > 0) await this.repo.update({ id: k.id }, patch);
-    this.cache.clear();
+    this.forget();
     const action = dto.enabled === false ? 'relay.key.disable' : dto.enabled === true ? 'relay.key.enable' : 'relay.key.update';
     await this.audit.record({ actor: p, ip, action, result: 'ok', message: `key ${k.id}` });
     return this.view(id, p);
@@ -183,7 +213,7 @@ export class RelayKeysService {
   async remove(id: number, p: Principal, ip: string): Promise<void> {
     const k = await this.mine(id, p);
     await this.repo.delete({ id: k.id });
-    this.cache.clear();
+    this.forget();
     await this.audit.record({ actor: p, ip, action: 'relay.key.delete', result: 'ok', message: `key ${k.id}` });
   }
 }

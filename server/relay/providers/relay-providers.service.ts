@@ -23,6 +23,8 @@ export interface UpstreamProvider {
 
 /** How long the gateway reuses the provider list: edits take effect within this time. */
 const PROVIDER_CACHE_MS = 1000;
+/** Past this age the list is still served but reloaded in the background. */
+const PROVIDER_REFRESH_MS = 500;
 
 function parseModels(s: string): string[] {
   try {
@@ -41,6 +43,9 @@ function isDuplicate(err: unknown): boolean {
 export class RelayProvidersService {
   private readonly repo: Repository<RelayProvider>;
   private cache: { at: number; list: Promise<UpstreamProvider[]> } | undefined;
+  private refreshing = false;
+  /** bumped when a provider changes here, so a reload started before the change is dropped */
+  private generation = 0;
 
   constructor(
     ds: DataSource,
@@ -55,26 +60,47 @@ export class RelayProvidersService {
   all(): Promise<UpstreamProvider[]> {
     const now = Date.now();
     if (!this.cache || now - this.cache.at > PROVIDER_CACHE_MS) {
-      const list = this.repo.find({ order: { id: 'ASC' } }).then((rows) =>
-        rows.map((r) => ({
-          id: r.id,
-          name: r.name,
-          url: new URL(r.baseUrl),
-          apiKey: this.vault.open(r.apiKeyEnc),
-          priority: r.priority,
-          weight: r.weight,
-          models: parseModels(r.models),
-          maxSessions: r.maxSessions,
-          enabled: r.enabled,
-        })),
+      this.cache = this.load(now);
+    } else if (now - this.cache.at > PROVIDER_REFRESH_MS && !this.refreshing) {
+      // reloaded in the background before it expires, so a busy relay never waits for the database
+      const next = this.load(now);
+      this.refreshing = true;
+      const generation = this.generation;
+      next.list.then(
+        () => {
+          this.refreshing = false;
+          if (generation === this.generation) this.cache = next;
+        },
+        () => (this.refreshing = false),
       );
-      this.cache = { at: now, list };
-      list.catch(() => (this.cache = undefined));
+      return this.cache.list;
     }
     return this.cache.list;
   }
 
+  private load(now: number): { at: number; list: Promise<UpstreamProvider[]> } {
+    const list = this.repo.find({ order: { id: 'ASC' } }).then((rows) =>
+      rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        url: new URL(r.baseUrl),
+        apiKey: this.vault.open(r.apiKeyEnc),
+        priority: r.priority,
+        weight: r.weight,
+        models: parseModels(r.models),
+        maxSessions: r.maxSessions,
+        enabled: r.enabled,
+      })),
+    );
+    const entry = { at: now, list };
+    list.catch(() => {
+      if (this.cache === entry) this.cache = undefined;
+    });
+    return entry;
+  }
+
   invalidate(): void {
+    this.generation += 1;
     this.cache = undefined;
   }
 
