@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, signIn } from '../support/browser';
+import { launchBrowser, screenshotSettled, signIn } from '../support/browser';
 import { freePort, waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
 import { asTenantRoot, connectVictim, createVictimAccount, dropVictimAccount, isClosed, type VictimAccount } from '../support/victims';
@@ -346,7 +346,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     for (const label of ['线程状态', '内存使用', '执行时间', '事务开始时间', '事务时长']) expect(fields).toContain(label);
     for (const raw of ['threadState', 'memoryUsed', 'timeMs', 'trxStarted', 'maxStage']) expect(fields).not.toContain(raw);
     expect(await page.locator('[data-test=session-detail-transaction]').innerText()).toContain('IDLE_IN_TRANSACTION');
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-detail.png` });
+    if (SHOTS) await screenshotSettled(page, `${SHOTS}/console-detail.png`);
     await page.locator('[data-test=session-detail-refresh]').click();
     await page.locator('[data-test=session-detail-snapshot]').waitFor();
     await page.keyboard.press('Escape');

@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Connection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, signIn } from '../support/browser';
+import { launchBrowser, screenshotSettled, signIn } from '../support/browser';
 import { waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
 import { connectVictim, createVictimAccount, dropVictimAccount, isClosed, type VictimAccount } from '../support/victims';
@@ -115,7 +115,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     const dialog = page.locator('[data-test=session-sql-dialog]');
     await dialog.waitFor();
     await waitFor('the whole SQL', async () => (await page.locator('[data-test=session-sql-code]').innerText()).includes('SLEEP(60)'));
-    if (SHOTS) await page.screenshot({ path: `${SHOTS}/sessions-live-sql.png` });
+    if (SHOTS) await screenshotSettled(page, `${SHOTS}/sessions-live-sql.png`);
     expect(await page.locator('[data-test=session-sql-code] .sql-kw').first().innerText()).toBe('SELECT');
     await page.locator('[data-test=session-sql-copy]').click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(RUNNING_SQL);

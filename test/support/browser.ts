@@ -39,3 +39,9 @@ export async function confirmBox(page: Page): Promise<void> {
   await box.locator('.el-message-box__btns .el-button--primary').click();
   await box.waitFor({ state: 'hidden' });
 }
+
+/** A screenshot once every running animation (a dialog fading in...) has finished. */
+export async function screenshotSettled(page: Page, path: string): Promise<void> {
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
+  await page.screenshot({ path });
+}
