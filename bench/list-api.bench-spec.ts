@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import request from 'supertest';
 import { SessionListQuery } from '../server/db-sessions/db-sessions.dto';
 import { DbSessionsService } from '../server/db-sessions/db-sessions.service';
 import { adapterFor } from '../server/db-sessions/dialects';
@@ -9,6 +8,7 @@ import { mapSnapshotRows } from '../server/db-sessions/session-snapshots';
 import { capabilitiesOf, detectDialect } from '../server/tenants/dialect';
 import { ADMIN_PASSWORD, login, startTestApp } from '../test/support/app';
 import { STACK } from '../test/support/stack';
+import { closeKeepAlive, cookieOf, send } from './keep-alive';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
@@ -16,6 +16,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+/** GET on a kept-alive connection, as the console's browser sends it; anything but 200 fails the run. */
+async function get(url: string, path: string, cookie: string): Promise<void> {
+  const status = await send(url, path, { headers: { cookie } });
+  if (status !== 200) throw new Error(`GET ${path} answered ${status}`);
 }
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
@@ -69,6 +75,7 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
   let holder: ChildProcess | undefined;
 
   afterAll(async () => {
+    closeKeepAlive();
     if (!holder) return;
     const exited = new Promise((r) => holder!.once('exit', r));
     holder.stdin!.end();
@@ -81,7 +88,7 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
     const cached = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
     try {
       const tenantIds: number[] = [];
-      const agents: ReturnType<typeof request.agent>[] = [];
+      const cookies: string[] = [];
       for (const a of [app, cached]) {
         const admin = await login(a.url, 'admin', ADMIN_PASSWORD);
         const cluster = (await admin.post('/api/clusters', { name: 'bench', kind: 'mysql' }).expect(201)).body.id;
@@ -96,7 +103,7 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
           })
           .expect(201);
         tenantIds.push(res.body.tenant.id);
-        agents.push(admin.agent);
+        cookies.push(cookieOf(admin.agent));
       }
       const direct = await createConnection({ ...STACK.tenantB, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
       const version = String(((await direct.query('SELECT VERSION() AS v'))[0] as { v: string }[])[0]!.v);
@@ -122,9 +129,9 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
             }),
           );
         }
-        api.push(await time(() => agents[0]!.get(`/api/tenants/${tenantIds[0]}/sessions?pageSize=50&sort=time:desc`).expect(200)));
-        apiCached.push(await time(() => agents[1]!.get(`/api/tenants/${tenantIds[1]}/sessions?pageSize=50&sort=time:desc`).expect(200)));
-        noop.push(await time(() => agents[0]!.get('/api/auth/me').expect(200)));
+        api.push(await time(() => get(app.url, `/api/tenants/${tenantIds[0]}/sessions?pageSize=50&sort=time:desc`, cookies[0]!)));
+        apiCached.push(await time(() => get(cached.url, `/api/tenants/${tenantIds[1]}/sessions?pageSize=50&sort=time:desc`, cookies[1]!)));
+        noop.push(await time(() => get(app.url, '/api/auth/me', cookies[0]!)));
         service.push(await time(() => svc.list(tenantIds[0]!, query)));
         const [raw] = await direct.query(adapter.listSql(caps));
         const [trx] = await direct.query(adapter.transactionsSql(caps) ?? 'SELECT 1 AS id');

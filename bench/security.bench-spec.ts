@@ -2,29 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Agent, request as httpRequest } from 'node:http';
 import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../test/support/app';
+import { closeKeepAlive, cookieOf, send } from './keep-alive';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const HOSTILE_CONCURRENCY = Number(process.env.BENCH_HOSTILE_CONCURRENCY ?? 2);
-
-const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-
-/** One request on a keep-alive connection; resolves with the status when the whole answer arrived. */
-function send(url: string, path: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      `${url}${path}`,
-      { method: opts.method ?? 'GET', agent, headers: { ...(opts.body ? { 'content-type': 'application/json' } : {}), ...opts.headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
@@ -80,7 +62,7 @@ describe('security benchmarks', () => {
     t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
   });
   afterAll(async () => {
-    agent.destroy();
+    closeKeepAlive();
     await t.close();
   });
 
@@ -140,9 +122,7 @@ describe('security benchmarks', () => {
   it('measures an authenticated no-op against /api/health', async () => {
     const admin = await login(t.url, 'admin', ADMIN_PASSWORD);
     const res = await admin.get('/api/auth/me').expect(200);
-    const cookie =
-      [res.request.cookies].flat().join('; ') ||
-      String(admin.agent.jar.getCookies({ domain: '127.0.0.1', path: '/', secure: false, script: false }));
+    const cookie = [res.request.cookies].flat().join('; ') || cookieOf(admin.agent);
     const headers = { cookie };
     expect(await send(t.url, '/api/auth/me', { headers })).toBe(200);
     for (let i = 0; i < 50; i++) {

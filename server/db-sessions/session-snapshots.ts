@@ -12,7 +12,8 @@ import type { TransactionRow } from './dialects/dialect-adapter';
 export const SQL_PREVIEW_CHARS = 512;
 
 export function preview(sql: string | null): { sql: string | null; sqlTruncated: boolean } {
-  if (sql === null) return { sql, sqlTruncated: false };
+  // at most SQL_PREVIEW_CHARS UTF-16 units is at most that many characters: nothing to cut
+  if (sql === null || sql.length <= SQL_PREVIEW_CHARS) return { sql, sqlTruncated: false };
   const chars = Array.from(sql.length > SQL_PREVIEW_CHARS * 2 ? sql.slice(0, SQL_PREVIEW_CHARS * 2) : sql);
   return chars.length > SQL_PREVIEW_CHARS || sql.length > SQL_PREVIEW_CHARS * 2
     ? { sql: chars.slice(0, SQL_PREVIEW_CHARS).join(''), sqlTruncated: true }
@@ -208,12 +209,15 @@ export class SessionSnapshots {
     const caps = t.capabilities!;
     this.issued.set(t.id, (this.issued.get(t.id) ?? 0) + 1);
     const trxSql = adapter.transactionsSql(caps);
-    // Both statements on one pool connection, one after the other: INNODB_TRX costs about a
-    // millisecond, and a second connection per read is not kept by the pool (maxIdle 1 closes it
-    // within a second), so reading in parallel paid a new connection on most reads.
+    // The transactions are read on a second pooled connection while the list runs (the pool keeps
+    // two idle), asked for only once the first connection is in hand: a tenant that is down fails
+    // one acquisition, not two. A pool of one reads them after the list on the same connection.
+    const parallel = this.config.tenantPoolSize > 1;
     const { raw, trx } = await this.pools.withConnection(t, async (conn, timeout) => {
+      const openTrx = trxSql && parallel ? this.pools.query<Record<string, unknown>>(t, trxSql) : null;
+      openTrx?.catch(() => undefined); // awaited below; a failed list must not leave it unhandled
       const [list] = await conn.query({ sql: adapter.listSql(caps), timeout });
-      const [open] = trxSql ? await conn.query({ sql: trxSql, timeout }) : [[]];
+      const [open] = openTrx ? [await openTrx] : trxSql ? await conn.query({ sql: trxSql, timeout }) : [[]];
       return { raw: list as Record<string, unknown>[], trx: open as Record<string, unknown>[] };
     });
     return { rows: mapSnapshotRows(adapter, t, raw, trx), fetchedAt: new Date() };

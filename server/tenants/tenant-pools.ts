@@ -60,7 +60,8 @@ export class TenantPools implements OnModuleDestroy {
       user: t.username,
       password: this.vault.open(t.passwordEnc),
       connectionLimit: this.config.tenantPoolSize,
-      maxIdle: 1,
+      // two: a processlist read runs the list and the transaction table side by side
+      maxIdle: Math.min(2, this.config.tenantPoolSize),
       idleTimeout: 60000,
       connectTimeout: this.config.tenantConnectTimeoutMs,
       enableKeepAlive: true,

@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 
 /**
+ * Fingerprints of recently seen statements: a processlist read every few seconds shows the same
+ * statements again and again, and tokenizing each one on every read would cost more than the read.
+ * Bounded (oldest out first) to CACHED_STATEMENTS statements of at most CACHED_SQL_MAX_CHARS.
+ */
+const CACHED_STATEMENTS = 4096;
+const CACHED_SQL_MAX_CHARS = 4096;
+const recent = new Map<string, string>();
+
+/**
  * Statement fingerprints: sessions running the same statement shape get the same SQL ID on
  * dialects that do not compute one themselves (MariaDB, MySQL without performance_schema).
  *
@@ -26,7 +35,14 @@ import { createHash } from 'node:crypto';
  * with inlined literals share a fingerprint. `NULL`, `TRUE` and `FALSE` are keywords, not literals.
  */
 export function fingerprint(sql: string): string {
-  return createHash('md5').update(normalizeSql(sql), 'utf8').digest('hex').toUpperCase();
+  const known = recent.get(sql);
+  if (known !== undefined) return known;
+  const fp = createHash('md5').update(normalizeSql(sql), 'utf8').digest('hex').toUpperCase();
+  if (sql.length <= CACHED_SQL_MAX_CHARS) {
+    if (recent.size >= CACHED_STATEMENTS) recent.delete(recent.keys().next().value!);
+    recent.set(sql, fp);
+  }
+  return fp;
 }
 
 type TokenKind = 'word' | 'quoted' | 'literal' | 'op';
