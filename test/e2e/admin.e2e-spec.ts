@@ -597,6 +597,22 @@ describe('administration: accounts, roles, grants and the audit API', () => {
       const byCluster = (await auditOf({ cluster: 'names-d', action: 'tenant.create' })).items;
       expect(new Set(byCluster.map((r) => r.tenantId))).toEqual(new Set([gone, kept]));
       expect((await auditOf({ actor: 'Administrator', tenantId: kept })).total).toBeGreaterThan(0);
+
+      // the CSV export carries the same names (a deleted tenant by the name its rows recorded)
+      const csv = parseCsv(
+        (await admin.get('/api/audit/export.csv').query({ cluster: 'names-dc', action: 'tenant.create' }).expect(200)).text.slice(1),
+      );
+      const col = (r: string[], c: (typeof AUDIT_CSV_COLUMNS)[number]) => r[AUDIT_CSV_COLUMNS.indexOf(c)];
+      expect(
+        csv
+          .slice(1)
+          .map((r) => [col(r, 'tenantName'), col(r, 'clusterName'), col(r, 'actorName')])
+          .sort(),
+      ).toEqual([
+        ['names-gone', 'names-dc', 'admin'],
+        ['names-kept', 'names-dc', 'admin'],
+      ]);
+      expect(col(csv[1]!, 'actorDisplayName')).toBe(keptRow.actorDisplayName);
     });
 
     it('exports the filtered rows as quoted CSV, neutralising formulas', async () => {
