@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Redis from 'ioredis';
+import { migrate } from '../server/cli/migrate';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
+import { ADMIN_PASSWORD, type Client, dropDatabase, login, metaUrl } from '../test/support/app';
 import { freePort, RedisServer, waitFor } from '../test/support/servers';
 import { addKey, addProvider, startRelay } from '../test/support/relay';
 
@@ -77,11 +80,11 @@ async function commandCalls(r: Redis): Promise<number> {
 const BUILT_FAKE = resolve(__dirname, '../dist/test/fixtures/fake-anthropic.js');
 
 /** The fake provider in a process of its own when built (npm run bench builds it), so it does not share the relay's CPU. */
-async function startUpstream(): Promise<{ url: string; apiKey: string; stop(): Promise<void> }> {
+async function startUpstream(): Promise<{ url: string; apiKey: string; where: string; stop(): Promise<void> }> {
   if (!existsSync(BUILT_FAKE)) {
     const f = await FakeAnthropic.start();
     f.record = false;
-    return { url: f.url, apiKey: f.apiKey, stop: () => f.close() };
+    return { url: f.url, apiKey: f.apiKey, where: 'the Jest process', stop: () => f.close() };
   }
   const port = await freePort();
   const proc: ChildProcess = spawn(process.execPath, [BUILT_FAKE, String(port), 'bench-key'], { stdio: 'ignore' });
@@ -90,10 +93,88 @@ async function startUpstream(): Promise<{ url: string; apiKey: string; stop(): P
   return {
     url,
     apiKey: 'bench-key',
+    where: 'its own process from dist',
     stop: async () => {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+const BUILT_RELAY = resolve(__dirname, '../dist/server/app.factory.js');
+
+interface BenchRelay {
+  url: string;
+  admin: Client;
+  /** where the relay runs, printed with the figures */
+  where: string;
+  roundTrips(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The relay in a process of its own from the build (bench/relay-process.mjs), as production runs
+ * it, so that it shares neither the event loop nor the module loader of the Jest process that also
+ * hosts the load generator's thread. Without a build (or with BENCH_RELAY_IN_PROCESS=1) it runs
+ * inside the Jest process, as the benchmark did before.
+ */
+async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
+  const env = { REDIS_URL: redisUrl, LOG_LEVEL: 'error', TENANT_HEALTH_INTERVAL_MS: '0' };
+  if (!existsSync(BUILT_RELAY) || process.env.BENCH_RELAY_IN_PROCESS === '1') {
+    const f = await startRelay(env);
+    const rr = f.t.app.get(RelayRedis);
+    return {
+      url: f.t.url,
+      admin: f.admin,
+      where: 'inside the Jest process (ts-jest sources)',
+      roundTrips: () => Promise.resolve(rr.roundTrips),
+      close: () => f.close(),
+    };
+  }
+  const id = randomBytes(5).toString('hex');
+  const db = `so_bench_${id}`;
+  await migrate(metaUrl(db));
+  // BENCH_RELAY_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the relay alone
+  const nodeFlags = (process.env.BENCH_RELAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, resolve(__dirname, 'relay-process.mjs')], {
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: metaUrl(db),
+      REDIS_PREFIX: `bench:${id}:`,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      ADMIN_PASSWORD,
+      PORT: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    proc.on('message', (m: { op: string; port?: number }) => {
+      if (m.op === 'listening') resolvePort(m.port!);
+    });
+    void exited.then(() => reject(new Error('the relay process exited before listening')));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    admin: await login(url, 'admin', ADMIN_PASSWORD),
+    where: 'its own process from dist (bench/relay-process.mjs)',
+    roundTrips: () =>
+      new Promise<number>((r) => {
+        const on = (m: { op: string; roundTrips?: number }) => {
+          if (m.op !== 'stats') return;
+          proc.off('message', on);
+          r(m.roundTrips!);
+        };
+        proc.on('message', on);
+        proc.send({ op: 'stats' });
+      }),
+    async close() {
+      proc.send({ op: 'close' });
+      await exited;
+      await dropDatabase(db);
     },
   };
 }
@@ -106,7 +187,7 @@ describe('relay gateway vs calling the upstream directly', () => {
   it(`measures ${SEQUENTIAL} sequential requests and ${STREAMS} concurrent streams`, async () => {
     const redisServer = await RedisServer.start();
     const up = await startUpstream();
-    const f = await startRelay({ REDIS_URL: redisServer.url, LOG_LEVEL: 'error' });
+    const f = await startBenchRelay(redisServer.url);
     const counter = new Redis(redisServer.url);
     const client = new LoadClient();
     try {
@@ -124,14 +205,14 @@ describe('relay gateway vs calling the upstream directly', () => {
       const streamHeaders = { 'x-fake-chunks': '50', 'x-fake-chunk-delay-ms': '1' };
       const directJson: Target = { url: up.url, headers: directHeaders, body: json };
       const relayJson = (prefix: string, mod: number): Target => ({
-        url: f.t.url,
+        url: f.url,
         headers: relayHeaders,
         body: json,
         sid: { prefix, mod },
       });
       const directSse: Target = { url: up.url, headers: { ...directHeaders, ...streamHeaders }, body: sse };
       const relaySse: Target = {
-        url: f.t.url,
+        url: f.url,
         headers: { ...relayHeaders, ...streamHeaders },
         body: sse,
         sid: { prefix: 'tp-', mod: STREAMS },
@@ -143,14 +224,13 @@ describe('relay gateway vs calling the upstream directly', () => {
       await client.throughput(relaySse, STREAMS, STREAMS * 2);
 
       // 1. added latency, interleaved so both see the same machine load
-      const rr = f.t.app.get(RelayRedis);
-      const trips0 = rr.roundTrips;
+      const trips0 = await f.roundTrips();
       const cmds0 = await commandCalls(counter);
       const lat = await client.latency(SEQUENTIAL, directJson, relayJson('lat-', 50));
       const direct = lat.a;
       const relayed = lat.b;
       const cmds = (await commandCalls(counter)) - cmds0;
-      const trips = rr.roundTrips - trips0;
+      const trips = (await f.roundTrips()) - trips0;
 
       // 2. throughput with concurrent streams: direct and relayed alternate, ROUNDS times each
       const directRuns: number[] = [];
@@ -165,6 +245,7 @@ describe('relay gateway vs calling the upstream directly', () => {
 
       const lines = [
         `relay bench (${SEQUENTIAL} sequential JSON requests, ${STREAM_REQUESTS} streams of 50 deltas with ${STREAMS} concurrent):`,
+        `  relay runs in    ${f.where}; fake upstream in ${up.where}; load generator on a worker thread of the Jest process`,
         `  latency direct   p50 ${pct(direct, 50).toFixed(3)} ms  p99 ${pct(direct, 99).toFixed(3)} ms`,
         `  latency relayed  p50 ${pct(relayed, 50).toFixed(3)} ms  p99 ${pct(relayed, 99).toFixed(3)} ms`,
         `  added by relay   p50 ${(pct(relayed, 50) - pct(direct, 50)).toFixed(3)} ms  p99 ${(pct(relayed, 99) - pct(direct, 99)).toFixed(3)} ms  (goal p50 <= 1 ms)`,
