@@ -1,6 +1,7 @@
 /**
  * Lua scripts of the relay's session store. Each touches one hash slot only: the `{<sid>}` keys of
- * one session, or the `{idx}` indexes; so every script is atomic on Redis Cluster too. Keys of the
+ * one session, or the `{idx}` indexes; so every script is atomic on Redis Cluster too. The one
+ * exception, OPEN_ADMIT (OPEN and ADMIT together), is sent to a standalone Redis only. Keys of the
  * same slot that depend on a request's seq are built from a prefix passed as the first key.
  */
 
