@@ -1,7 +1,7 @@
 // The relay of the relay benchmark in a process of its own, from the build (dist/server), as
 // `npm start` runs it: the whole application, configured from the environment the benchmark passes.
 // Tells its parent the port once it listens; answers `stats` with the Redis round trips the gateway
-// counted; closes on `close`.
+// counted and the process's CPU time; closes on `close`.
 import { createRequire } from 'node:module';
 import process from 'node:process';
 
@@ -19,7 +19,8 @@ const relayRedis = app.get(RelayRedis);
 
 process.on('message', (m) => {
   if (m.op === 'stats') {
-    process.send({ op: 'stats', roundTrips: relayRedis.roundTrips });
+    const cpu = process.cpuUsage();
+    process.send({ op: 'stats', roundTrips: relayRedis.roundTrips, cpuMicros: cpu.user + cpu.system, systemMicros: cpu.system });
   } else if (m.op === 'close') {
     void closeApp(app).finally(() => process.exit(0));
   }

@@ -116,7 +116,8 @@ interface BenchRelay {
   admin: Client;
   /** where the relay runs, printed with the figures */
   where: string;
-  roundTrips(): Promise<number>;
+  /** Redis round trips the gateway counted, and the CPU time (µs) of the relay's process when it has its own */
+  stats(): Promise<{ roundTrips: number; cpuMicros: number | null; systemMicros: number | null }>;
   close(): Promise<void>;
 }
 
@@ -135,7 +136,8 @@ async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
       url: f.t.url,
       admin: f.admin,
       where: 'inside the Jest process (ts-jest sources)',
-      roundTrips: () => Promise.resolve(rr.roundTrips),
+      // the Jest process's CPU time would include the load generator's thread: not reported
+      stats: () => Promise.resolve({ roundTrips: rr.roundTrips, cpuMicros: null, systemMicros: null }),
       close: () => f.close(),
     };
   }
@@ -168,12 +170,12 @@ async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
     url,
     admin: await login(url, 'admin', ADMIN_PASSWORD),
     where: 'its own process from dist (bench/relay-process.mjs)',
-    roundTrips: () =>
-      new Promise<number>((r) => {
-        const on = (m: { op: string; roundTrips?: number }) => {
+    stats: () =>
+      new Promise((r) => {
+        const on = (m: { op: string; roundTrips?: number; cpuMicros?: number; systemMicros?: number }) => {
           if (m.op !== 'stats') return;
           proc.off('message', on);
-          r(m.roundTrips!);
+          r({ roundTrips: m.roundTrips!, cpuMicros: m.cpuMicros!, systemMicros: m.systemMicros! });
         };
         proc.on('message', on);
         proc.send({ op: 'stats' });
@@ -231,7 +233,7 @@ describe('relay gateway vs calling the upstream directly', () => {
       await client.throughput(relaySse, STREAMS, STREAMS * 2);
 
       // 1. added latency, interleaved so both see the same machine load
-      const trips0 = await f.roundTrips();
+      const stats0 = await f.stats();
       const cmds0 = await commandCalls(counter);
       const lat = await client.latency(SEQUENTIAL, directJson, relayJson('lat-', 50));
       const direct = lat.a;
@@ -239,14 +241,21 @@ describe('relay gateway vs calling the upstream directly', () => {
       const cmds1 = await commandCalls(counter);
       const cmds = cmds1.calls - cmds0.calls;
       const scriptUsec = cmds1.usec - cmds0.usec;
-      const trips = (await f.roundTrips()) - trips0;
+      const stats1 = await f.stats();
+      const trips = stats1.roundTrips - stats0.roundTrips;
+      const cpuPerRequest = stats1.cpuMicros === null ? null : (stats1.cpuMicros - stats0.cpuMicros!) / SEQUENTIAL;
+      const systemPerRequest = stats1.systemMicros === null ? null : (stats1.systemMicros - stats0.systemMicros!) / SEQUENTIAL;
 
       // 2. throughput with concurrent streams: direct and relayed alternate, ROUNDS times each
       const directRuns: number[] = [];
       const relayRuns: number[] = [];
+      const relayCpu: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         directRuns.push(await client.throughput(directSse, STREAMS, STREAM_REQUESTS));
+        const before = await f.stats();
         relayRuns.push(await client.throughput(relaySse, STREAMS, STREAM_REQUESTS));
+        const after = await f.stats();
+        if (after.cpuMicros !== null) relayCpu.push((after.cpuMicros - before.cpuMicros!) / STREAM_REQUESTS);
       }
       const directRps = median(directRuns);
       const relayRps = median(relayRuns);
@@ -261,6 +270,11 @@ describe('relay gateway vs calling the upstream directly', () => {
         `  throughput       direct ${directRps.toFixed(0)} req/s  relayed ${relayRps.toFixed(0)} req/s  ratio ${(relayRps / directRps).toFixed(2)}x (goal >= 0.8x; medians of ${ROUNDS} alternating rounds, per round ${ratios})`,
         `  redis per proxied request: ${(trips / SEQUENTIAL).toFixed(2)} round trips (goal <= 3), ${(cmds / SEQUENTIAL).toFixed(1)} commands (incl. inside Lua), ${(scriptUsec / SEQUENTIAL).toFixed(0)} µs in Redis scripts`,
       ];
+      if (cpuPerRequest !== null) {
+        lines.push(
+          `  relay CPU time   ${cpuPerRequest.toFixed(0)} µs per sequential JSON request (${systemPerRequest!.toFixed(0)} µs of it in the kernel), ${median(relayCpu).toFixed(0)} µs per stream (median of ${ROUNDS} rounds; user + system of the relay's process)`,
+        );
+      }
       console.log(lines.join('\n'));
       expect(relayed.length).toBe(SEQUENTIAL);
     } finally {
