@@ -16,6 +16,8 @@ const STREAMS = Number(process.env.BENCH_RELAY_STREAMS ?? 50);
 const STREAM_REQUESTS = Number(process.env.BENCH_RELAY_STREAM_REQUESTS ?? 1000);
 
 const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 3);
+/** sequential request pairs and streams (each way) before measuring: a relay that has served a few thousand requests, as a running one has */
+const WARMUP = Number(process.env.BENCH_RELAY_WARMUP ?? 2000);
 
 interface Target {
   url: string;
@@ -228,9 +230,9 @@ describe('relay gateway vs calling the upstream directly', () => {
       };
 
       // warm-up (connections, JIT, script cache, caches), both kinds of request
-      await client.latency(200, directJson, relayJson('warm-', 10));
-      await client.throughput(directSse, STREAMS, STREAMS * 2);
-      await client.throughput(relaySse, STREAMS, STREAMS * 2);
+      await client.latency(WARMUP, directJson, relayJson('warm-', 10));
+      await client.throughput(directSse, STREAMS, WARMUP / 4);
+      await client.throughput(relaySse, STREAMS, WARMUP / 4);
 
       // 1. added latency, interleaved so both see the same machine load
       const stats0 = await f.stats();
@@ -264,6 +266,7 @@ describe('relay gateway vs calling the upstream directly', () => {
       const lines = [
         `relay bench (${SEQUENTIAL} sequential JSON requests, ${STREAM_REQUESTS} streams of 50 deltas with ${STREAMS} concurrent):`,
         `  relay runs in    ${f.where}; fake upstream in ${up.where}; load generator on a worker thread of the Jest process`,
+        `  warm-up          ${WARMUP} sequential JSON requests and ${WARMUP / 4} streams each way before measuring`,
         `  latency direct   p50 ${pct(direct, 50).toFixed(3)} ms  p99 ${pct(direct, 99).toFixed(3)} ms`,
         `  latency relayed  p50 ${pct(relayed, 50).toFixed(3)} ms  p99 ${pct(relayed, 99).toFixed(3)} ms`,
         `  added by relay   p50 ${(pct(relayed, 50) - pct(direct, 50)).toFixed(3)} ms  p99 ${(pct(relayed, 99) - pct(direct, 99)).toFixed(3)} ms  (goal p50 <= 1 ms)`,
