@@ -1,10 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Redis from 'ioredis';
+import { migrate } from '../server/cli/migrate';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
+import { ADMIN_PASSWORD, type Client, dropDatabase, login, metaUrl } from '../test/support/app';
 import { freePort, RedisServer, waitFor } from '../test/support/servers';
 import { addKey, addProvider, startRelay } from '../test/support/relay';
 
@@ -13,6 +16,8 @@ const STREAMS = Number(process.env.BENCH_RELAY_STREAMS ?? 50);
 const STREAM_REQUESTS = Number(process.env.BENCH_RELAY_STREAM_REQUESTS ?? 1000);
 
 const ROUNDS = Number(process.env.BENCH_RELAY_ROUNDS ?? 3);
+/** sequential request pairs and streams (each way) before measuring: a relay that has served a few thousand requests, as a running one has */
+const WARMUP = Number(process.env.BENCH_RELAY_WARMUP ?? 2000);
 
 interface Target {
   url: string;
@@ -67,21 +72,28 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 
-async function commandCalls(r: Redis): Promise<number> {
+/** Commands Redis executed (Lua's included) and the microseconds it spent in them, INFO excluded. */
+async function commandCalls(r: Redis): Promise<{ calls: number; usec: number }> {
   const info = await r.info('commandstats');
-  let total = 0;
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) if (m[1] !== 'info') total += Number(m[2]);
-  return total;
+  let calls = 0;
+  let usec = 0;
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    if (m[1] === 'info') continue;
+    calls += Number(m[2]);
+    // a script's time includes the commands it ran, which are listed on their own lines as well
+    if (m[1] === 'evalsha' || m[1] === 'eval') usec += Number(m[3]);
+  }
+  return { calls, usec };
 }
 
 const BUILT_FAKE = resolve(__dirname, '../dist/test/fixtures/fake-anthropic.js');
 
 /** The fake provider in a process of its own when built (npm run bench builds it), so it does not share the relay's CPU. */
-async function startUpstream(): Promise<{ url: string; apiKey: string; stop(): Promise<void> }> {
+async function startUpstream(): Promise<{ url: string; apiKey: string; where: string; stop(): Promise<void> }> {
   if (!existsSync(BUILT_FAKE)) {
     const f = await FakeAnthropic.start();
     f.record = false;
-    return { url: f.url, apiKey: f.apiKey, stop: () => f.close() };
+    return { url: f.url, apiKey: f.apiKey, where: 'the Jest process', stop: () => f.close() };
   }
   const port = await freePort();
   const proc: ChildProcess = spawn(process.execPath, [BUILT_FAKE, String(port), 'bench-key'], { stdio: 'ignore' });
@@ -90,10 +102,90 @@ async function startUpstream(): Promise<{ url: string; apiKey: string; stop(): P
   return {
     url,
     apiKey: 'bench-key',
+    where: 'its own process from dist',
     stop: async () => {
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGTERM');
       await exited;
+    },
+  };
+}
+
+const BUILT_RELAY = resolve(__dirname, '../dist/server/app.factory.js');
+
+interface BenchRelay {
+  url: string;
+  admin: Client;
+  /** where the relay runs, printed with the figures */
+  where: string;
+  /** Redis round trips the gateway counted, and the CPU time (µs) of the relay's process when it has its own */
+  stats(): Promise<{ roundTrips: number; cpuMicros: number | null; systemMicros: number | null }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The relay in a process of its own from the build (bench/relay-process.mjs), as production runs
+ * it, so that it shares neither the event loop nor the module loader of the Jest process that also
+ * hosts the load generator's thread. Without a build (or with BENCH_RELAY_IN_PROCESS=1) it runs
+ * inside the Jest process, as the benchmark did before.
+ */
+async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
+  const env = { REDIS_URL: redisUrl, LOG_LEVEL: 'error', TENANT_HEALTH_INTERVAL_MS: '0' };
+  if (!existsSync(BUILT_RELAY) || process.env.BENCH_RELAY_IN_PROCESS === '1') {
+    const f = await startRelay(env);
+    const rr = f.t.app.get(RelayRedis);
+    return {
+      url: f.t.url,
+      admin: f.admin,
+      where: 'inside the Jest process (ts-jest sources)',
+      // the Jest process's CPU time would include the load generator's thread: not reported
+      stats: () => Promise.resolve({ roundTrips: rr.roundTrips, cpuMicros: null, systemMicros: null }),
+      close: () => f.close(),
+    };
+  }
+  const id = randomBytes(5).toString('hex');
+  const db = `so_bench_${id}`;
+  await migrate(metaUrl(db));
+  // BENCH_RELAY_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the relay alone
+  const nodeFlags = (process.env.BENCH_RELAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, resolve(__dirname, 'relay-process.mjs')], {
+    env: {
+      ...process.env,
+      ...env,
+      DATABASE_URL: metaUrl(db),
+      REDIS_PREFIX: `bench:${id}:`,
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      ADMIN_PASSWORD,
+      PORT: '0',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  const port = await new Promise<number>((resolvePort, reject) => {
+    proc.on('message', (m: { op: string; port?: number }) => {
+      if (m.op === 'listening') resolvePort(m.port!);
+    });
+    void exited.then(() => reject(new Error('the relay process exited before listening')));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    admin: await login(url, 'admin', ADMIN_PASSWORD),
+    where: 'its own process from dist (bench/relay-process.mjs)',
+    stats: () =>
+      new Promise((r) => {
+        const on = (m: { op: string; roundTrips?: number; cpuMicros?: number; systemMicros?: number }) => {
+          if (m.op !== 'stats') return;
+          proc.off('message', on);
+          r({ roundTrips: m.roundTrips!, cpuMicros: m.cpuMicros!, systemMicros: m.systemMicros! });
+        };
+        proc.on('message', on);
+        proc.send({ op: 'stats' });
+      }),
+    async close() {
+      proc.send({ op: 'close' });
+      await exited;
+      await dropDatabase(db);
     },
   };
 }
@@ -106,7 +198,7 @@ describe('relay gateway vs calling the upstream directly', () => {
   it(`measures ${SEQUENTIAL} sequential requests and ${STREAMS} concurrent streams`, async () => {
     const redisServer = await RedisServer.start();
     const up = await startUpstream();
-    const f = await startRelay({ REDIS_URL: redisServer.url, LOG_LEVEL: 'error' });
+    const f = await startBenchRelay(redisServer.url);
     const counter = new Redis(redisServer.url);
     const client = new LoadClient();
     try {
@@ -124,40 +216,48 @@ describe('relay gateway vs calling the upstream directly', () => {
       const streamHeaders = { 'x-fake-chunks': '50', 'x-fake-chunk-delay-ms': '1' };
       const directJson: Target = { url: up.url, headers: directHeaders, body: json };
       const relayJson = (prefix: string, mod: number): Target => ({
-        url: f.t.url,
+        url: f.url,
         headers: relayHeaders,
         body: json,
         sid: { prefix, mod },
       });
       const directSse: Target = { url: up.url, headers: { ...directHeaders, ...streamHeaders }, body: sse };
       const relaySse: Target = {
-        url: f.t.url,
+        url: f.url,
         headers: { ...relayHeaders, ...streamHeaders },
         body: sse,
         sid: { prefix: 'tp-', mod: STREAMS },
       };
 
       // warm-up (connections, JIT, script cache, caches), both kinds of request
-      await client.latency(200, directJson, relayJson('warm-', 10));
-      await client.throughput(directSse, STREAMS, STREAMS * 2);
-      await client.throughput(relaySse, STREAMS, STREAMS * 2);
+      await client.latency(WARMUP, directJson, relayJson('warm-', 10));
+      await client.throughput(directSse, STREAMS, WARMUP / 4);
+      await client.throughput(relaySse, STREAMS, WARMUP / 4);
 
       // 1. added latency, interleaved so both see the same machine load
-      const rr = f.t.app.get(RelayRedis);
-      const trips0 = rr.roundTrips;
+      const stats0 = await f.stats();
       const cmds0 = await commandCalls(counter);
       const lat = await client.latency(SEQUENTIAL, directJson, relayJson('lat-', 50));
       const direct = lat.a;
       const relayed = lat.b;
-      const cmds = (await commandCalls(counter)) - cmds0;
-      const trips = rr.roundTrips - trips0;
+      const cmds1 = await commandCalls(counter);
+      const cmds = cmds1.calls - cmds0.calls;
+      const scriptUsec = cmds1.usec - cmds0.usec;
+      const stats1 = await f.stats();
+      const trips = stats1.roundTrips - stats0.roundTrips;
+      const cpuPerRequest = stats1.cpuMicros === null ? null : (stats1.cpuMicros - stats0.cpuMicros!) / SEQUENTIAL;
+      const systemPerRequest = stats1.systemMicros === null ? null : (stats1.systemMicros - stats0.systemMicros!) / SEQUENTIAL;
 
       // 2. throughput with concurrent streams: direct and relayed alternate, ROUNDS times each
       const directRuns: number[] = [];
       const relayRuns: number[] = [];
+      const relayCpu: number[] = [];
       for (let r = 0; r < ROUNDS; r++) {
         directRuns.push(await client.throughput(directSse, STREAMS, STREAM_REQUESTS));
+        const before = await f.stats();
         relayRuns.push(await client.throughput(relaySse, STREAMS, STREAM_REQUESTS));
+        const after = await f.stats();
+        if (after.cpuMicros !== null) relayCpu.push((after.cpuMicros - before.cpuMicros!) / STREAM_REQUESTS);
       }
       const directRps = median(directRuns);
       const relayRps = median(relayRuns);
@@ -165,12 +265,19 @@ describe('relay gateway vs calling the upstream directly', () => {
 
       const lines = [
         `relay bench (${SEQUENTIAL} sequential JSON requests, ${STREAM_REQUESTS} streams of 50 deltas with ${STREAMS} concurrent):`,
+        `  relay runs in    ${f.where}; fake upstream in ${up.where}; load generator on a worker thread of the Jest process`,
+        `  warm-up          ${WARMUP} sequential JSON requests and ${WARMUP / 4} streams each way before measuring`,
         `  latency direct   p50 ${pct(direct, 50).toFixed(3)} ms  p99 ${pct(direct, 99).toFixed(3)} ms`,
         `  latency relayed  p50 ${pct(relayed, 50).toFixed(3)} ms  p99 ${pct(relayed, 99).toFixed(3)} ms`,
         `  added by relay   p50 ${(pct(relayed, 50) - pct(direct, 50)).toFixed(3)} ms  p99 ${(pct(relayed, 99) - pct(direct, 99)).toFixed(3)} ms  (goal p50 <= 1 ms)`,
         `  throughput       direct ${directRps.toFixed(0)} req/s  relayed ${relayRps.toFixed(0)} req/s  ratio ${(relayRps / directRps).toFixed(2)}x (goal >= 0.8x; medians of ${ROUNDS} alternating rounds, per round ${ratios})`,
-        `  redis per proxied request: ${(trips / SEQUENTIAL).toFixed(2)} round trips (goal <= 3), ${(cmds / SEQUENTIAL).toFixed(1)} commands (incl. inside Lua)`,
+        `  redis per proxied request: ${(trips / SEQUENTIAL).toFixed(2)} round trips (goal <= 3), ${(cmds / SEQUENTIAL).toFixed(1)} commands (incl. inside Lua), ${(scriptUsec / SEQUENTIAL).toFixed(0)} µs in Redis scripts`,
       ];
+      if (cpuPerRequest !== null) {
+        lines.push(
+          `  relay CPU time   ${cpuPerRequest.toFixed(0)} µs per sequential JSON request (${systemPerRequest!.toFixed(0)} µs of it in the kernel), ${median(relayCpu).toFixed(0)} µs per stream (median of ${ROUNDS} rounds; user + system of the relay's process)`,
+        );
+      }
       console.log(lines.join('\n'));
       expect(relayed.length).toBe(SEQUENTIAL);
     } finally {

@@ -5,6 +5,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import cookieParser from 'cookie-parser';
 import express from 'express';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
@@ -17,7 +18,7 @@ import { noStoreForApi, securityHeaders } from './common/security-headers';
 import { IMMUTABLE_CACHE, precompressedAssets } from './common/static-assets';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
-import { relayFastPath } from './relay/gateway/relay-fast-path';
+import { mountRelayFastPath, relayFastPath } from './relay/gateway/relay-fast-path';
 import { RelayGatewayService } from './relay/gateway/relay-gateway.service';
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -85,6 +86,7 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
     });
   }
   await app.init();
+  mountRelayFastPath(app.getHttpServer() as Server, app.get(RelayGatewayService));
   return app;
 }
 

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Tenant } from '../tenants/tenant.entity';
 
 export interface RequestContext {
@@ -49,7 +50,13 @@ const accessLog = new Logger('http');
  * and writes one access-log line when the response is finished.
  */
 export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
-  const incoming = req.header('x-request-id');
+  withRequestId(req, res, next);
+}
+
+/** requestIdMiddleware on Node's own request and response, for handlers mounted ahead of Express. */
+export function withRequestId(req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void): void {
+  const header = req.headers['x-request-id'];
+  const incoming = Array.isArray(header) ? header[0] : header;
   const requestId = incoming && INCOMING_ID.test(incoming) ? incoming : randomUUID();
   res.setHeader('X-Request-Id', requestId);
   const started = performance.now();
@@ -58,7 +65,7 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
       accessLog.log({
         msg: 'request',
         method: req.method,
-        path: req.originalUrl.split('?')[0],
+        path: (req.originalUrl ?? req.url ?? '').split('?')[0],
         status: res.statusCode,
         ms: Math.round(performance.now() - started),
       });

@@ -1,9 +1,12 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DEFAULT_RELAY_PRICES, loadConfig } from '../../config/config';
-import { orderProviders } from './relay-gateway.service';
+import { boundFirst } from '../sessions/relay-session.tracker';
+import { orderProviders, type Endpoint, type RelayGatewayService } from './relay-gateway.service';
 import { InvalidSessionId, resolveSessionId } from './session-id';
 import { costMicros, emptyUsage, jsonUsage, priceFor, SseUsageReader } from './usage';
 import { headersText, CappedCapture } from './message-capture';
-import { relayEndpoint } from './relay-fast-path';
+import { mountRelayFastPath, relayEndpoint } from './relay-fast-path';
 
 describe('relay usage and cost', () => {
   it('reads SSE usage: message_delta wins, message_start fills the rest, across chunk boundaries', () => {
@@ -39,6 +42,32 @@ describe('relay usage and cost', () => {
     expect(relayEndpoint('POST', '/v1/messagesX')).toBeNull();
     expect(relayEndpoint('POST', '/v1/messages/other')).toBeNull();
     expect(relayEndpoint('POST', '/api/v1/messages')).toBeNull();
+  });
+
+  it('takes the relay routes on the HTTP server before its other listeners, with a request id, and passes every other request on', async () => {
+    const server = createServer((req, res) => res.end(`rest ${req.method} ${req.url}`));
+    const gateway = {
+      handle: (req: IncomingMessage, res: ServerResponse, endpoint: Endpoint) => {
+        req.resume();
+        res.end(`relay ${endpoint}`);
+        return Promise.resolve();
+      },
+    } as unknown as RelayGatewayService;
+    mountRelayFastPath(server, gateway);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const relayed = await fetch(`${base}/v1/messages?beta=true`, { method: 'POST', body: '{}', headers: { 'x-request-id': 'abc-1' } });
+      expect(await relayed.text()).toBe('relay messages');
+      expect(relayed.headers.get('x-request-id')).toBe('abc-1');
+      const counted = await fetch(`${base}/v1/messages/count_tokens`, { method: 'POST', body: '{}' });
+      expect(await counted.text()).toBe('relay count_tokens');
+      expect(counted.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await (await fetch(`${base}/v1/messages`)).text()).toBe('rest GET /v1/messages');
+      expect(await (await fetch(`${base}/api/health`, { method: 'POST' })).text()).toBe('rest POST /api/health');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('prices each bucket in integer micro-units by the longest model prefix', () => {
@@ -125,6 +154,12 @@ describe('relay provider order and message capture', () => {
     }
     expect(firstIs3).toBeGreaterThan(800);
     expect(orderProviders(ps, 1)[0]!.id).toBe(1);
+    const list = [{ id: 4 }, { id: 5 }, { id: 6 }];
+    expect(boundFirst(list, 6).map((p) => p.id)).toEqual([6, 4, 5]);
+    expect(boundFirst(list, 4)).toBe(list);
+    expect(boundFirst(list, 9)).toBe(list);
+    expect(boundFirst(list, null)).toBe(list);
+    expect(list.map((p) => p.id)).toEqual([4, 5, 6]);
   });
 
   it('masks secret headers and caps bodies', () => {

@@ -1,5 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { requestIdMiddleware } from '../../common/request-context';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { requestIdMiddleware, withRequestId } from '../../common/request-context';
 import type { Endpoint, RelayGatewayService } from './relay-gateway.service';
 
 /** The endpoint of a relay request (`POST /v1/messages[/count_tokens][?query]`), or null. */
@@ -28,4 +29,25 @@ export function relayFastPath(gateway: RelayGatewayService): RequestHandler {
     }
     requestIdMiddleware(req, res, () => void gateway.handle(req, res, endpoint));
   };
+}
+
+type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * The same two routes taken on the HTTP server itself, before Express sees the request: no
+ * prototype swap of the request and response, no router walk. Every other request goes to the
+ * listeners the server had (Express). `relayFastPath` stays mounted first in Express for servers
+ * that reach it another way.
+ */
+export function mountRelayFastPath(server: Server, gateway: RelayGatewayService): void {
+  const others = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const endpoint = relayEndpoint(req.method, req.url);
+    if (endpoint === null) {
+      for (const l of others) l.call(server, req, res);
+      return;
+    }
+    withRequestId(req, res, () => void gateway.handle(req, res, endpoint));
+  });
 }

@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/config';
 import { RelayKeysService, type RelayCaller } from '../keys/relay-keys.service';
 import { RelayProvidersService, type UpstreamProvider } from '../providers/relay-providers.service';
 import { RelayRedis } from '../sessions/relay-redis';
-import { RelaySessionTracker, type Candidate, type StoredPart } from '../sessions/relay-session.tracker';
+import { boundFirst, RelaySessionTracker, type Candidate, type StoredPart } from '../sessions/relay-session.tracker';
 import type { RelayRequestStatus } from '../relay.types';
 import { sendAnthropicError, sseErrorEvent, type AnthropicErrorType } from './anthropic-error';
 import { CappedCapture, headersText } from './message-capture';
@@ -30,6 +30,17 @@ interface InFlight {
   abort(reason: 'terminated'): void;
 }
 
+/**
+ * Slot members: this process's random prefix and a counter, unique across instances without
+ * drawing random bytes per request.
+ */
+const MEMBER_PREFIX = randomBytes(6).toString('hex');
+let memberCounter = 0;
+function newMember(): string {
+  memberCounter = (memberCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${MEMBER_PREFIX}${memberCounter.toString(36)}`;
+}
+
 const TERMINATED_MESSAGE = 'This session was terminated by an administrator; start a new session';
 
 /** Orders providers: highest priority group first, weighted random inside a group. */
@@ -40,12 +51,10 @@ export function orderProviders<T extends { id: number; priority: number; weight:
 ): T[] {
   const keyed = list.map((p) => ({ p, k: Math.pow(random(), 1 / Math.max(1, p.weight)) }));
   keyed.sort((a, b) => b.p.priority - a.p.priority || b.k - a.k);
-  const out = keyed.map((x) => x.p);
-  if (boundId !== null) {
-    const i = out.findIndex((p) => p.id === boundId);
-    if (i > 0) out.unshift(...out.splice(i, 1));
-  }
-  return out;
+  return boundFirst(
+    keyed.map((x) => x.p),
+    boundId,
+  );
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too_large'> {
@@ -274,7 +283,7 @@ class RelayExchange implements InFlight {
     private readonly query: string,
     private readonly startedAt: number,
   ) {
-    this.member = randomBytes(8).toString('hex');
+    this.member = newMember();
     this.store = gw.deps.config.storeSessionMessages;
     this.responseCapture = this.store ? new CappedCapture(gw.deps.config.sessionMessageMaxBytes) : null;
   }
@@ -306,30 +315,37 @@ class RelayExchange implements InFlight {
     if (tracker.up) {
       try {
         const request: StoredPart | undefined = this.store ? this.requestPart() : undefined;
-        const open = (fork: boolean) =>
-          tracker.open(this.sid, {
-            forkIfBusy: fork,
-            caller: this.caller,
-            idSource: ids.source,
-            model: this.model,
-            stream: this.stream,
-            userAgent: String(this.req.headers['user-agent'] ?? '').slice(0, 256),
-            request,
-          });
-        let opened = await open(forkIfBusy);
-        if (opened.kind === 'fork') {
+        const start = (fork: boolean) =>
+          tracker.start(
+            this.sid,
+            this.slotMember,
+            {
+              forkIfBusy: fork,
+              caller: this.caller,
+              idSource: ids.source,
+              model: this.model,
+              stream: this.stream,
+              userAgent: String(this.req.headers['user-agent'] ?? '').slice(0, 256),
+              request,
+            },
+            this.caller,
+            candidates(order),
+          );
+        let started = await start(forkIfBusy);
+        if (started.open.kind === 'fork') {
           // a short request while the session is busy: a parallel sub-agent gets its own session
           this.sid = newSessionId(this.caller.keyId);
-          opened = await open(false);
+          started = await start(false);
         }
+        const opened = started.open;
         if (opened.kind === 'dead') {
           throw new RelayFailure(409, 'invalid_request_error', TERMINATED_MESSAGE);
         }
-        if (opened.kind !== 'ok') throw new Error('unexpected open result');
+        if (opened.kind !== 'ok' || !started.admit) throw new Error('unexpected open result');
         this.seq = opened.seq;
         this.tracked = true;
-        order = orderProviders(enabled, opened.boundProviderId);
-        const admitted = await tracker.admit(this.sid, this.slotMember, this.caller, candidates(order));
+        order = boundFirst(order, opened.boundProviderId);
+        const admitted = started.admit;
         if (admitted.kind === 'limit') {
           const what = {
             session: 'requests in flight of this session',

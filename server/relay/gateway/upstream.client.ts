@@ -60,6 +60,36 @@ export interface UpstreamCall {
   abort(reason: string): void;
 }
 
+/**
+ * Requests still waiting for their response headers, with their deadlines. One unref'd sweep a
+ * second ends those past HEADERS_TIMEOUT_MS: a timer per request would create and drop a timer
+ * list on every call while requests do not overlap.
+ */
+const waiting = new Map<http.ClientRequest, number>();
+let sweeper: NodeJS.Timeout | undefined;
+
+function sweep(): void {
+  const now = Date.now();
+  for (const [req, deadline] of waiting) {
+    if (deadline <= now) {
+      waiting.delete(req);
+      req.destroy(new Error(`no answer within ${HEADERS_TIMEOUT_MS} ms`));
+    }
+  }
+  if (waiting.size === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
+}
+
+function awaitHeaders(req: http.ClientRequest): void {
+  waiting.set(req, Date.now() + HEADERS_TIMEOUT_MS);
+  if (!sweeper) {
+    sweeper = setInterval(sweep, 1000);
+    sweeper.unref();
+  }
+}
+
 /** One POST to a provider: the body bytes unchanged, the response left unread for streaming. */
 export function callUpstream(p: UpstreamProvider, path: string, headers: Record<string, string | string[]>, body: Buffer): UpstreamCall {
   const tls = p.url.protocol === 'https:';
@@ -73,13 +103,13 @@ export function callUpstream(p: UpstreamProvider, path: string, headers: Record<
     agent: tls ? httpsAgent : httpAgent,
   });
   const response = new Promise<IncomingMessage>((resolve, reject) => {
-    const timer = setTimeout(() => req.destroy(new Error(`no answer within ${HEADERS_TIMEOUT_MS} ms`)), HEADERS_TIMEOUT_MS);
+    awaitHeaders(req);
     req.once('response', (res) => {
-      clearTimeout(timer);
+      waiting.delete(req);
       resolve(res);
     });
     req.once('error', (err) => {
-      clearTimeout(timer);
+      waiting.delete(req);
       reject(err);
     });
   });

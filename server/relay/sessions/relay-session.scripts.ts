@@ -1,6 +1,7 @@
 /**
  * Lua scripts of the relay's session store. Each touches one hash slot only: the `{<sid>}` keys of
- * one session, or the `{idx}` indexes; so every script is atomic on Redis Cluster too. Keys of the
+ * one session, or the `{idx}` indexes; so every script is atomic on Redis Cluster too. The one
+ * exception, OPEN_ADMIT (OPEN and ADMIT together), is sent to a standalone Redis only. Keys of the
  * same slot that depend on a request's seq are built from a prefix passed as the first key.
  */
 
@@ -64,44 +65,57 @@ end
  *       userAgent, store, reqHeaders, reqBody, reqBodyTruncated
  * → {'dead'} | {'fork'} | {'ok', seq, boundProviderId}
  */
-export const OPEN = `
+const OPEN_FN = `
+local function open(KEYS, ARGV)
 local s, seqk, dead, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local now, ttl = ARGV[1], ARGV[2]
 local slack = math.floor(tonumber(ttl) * 1.25)
-if redis.call('EXISTS', dead) == 1 then return {'dead', redis.call('GET', dead)} end
-if ARGV[3] == '1' and tonumber(redis.call('HGET', s, 'inFlight') or '0') > 0 then return {'fork'} end
+local db = redis.call('MGET', dead, bind)
+if db[1] then return {'dead', db[1]} end
+local f = redis.call('HMGET', s, 'firstAt', 'inFlight', 'requests', 'models')
+local inFlight = tonumber(f[2] or '0')
+if ARGV[3] == '1' and inFlight > 0 then return {'fork'} end
 local seq = redis.call('INCR', seqk)
-local b = redis.call('GET', bind) or ''
-if redis.call('HSETNX', s, 'firstAt', now) == 1 then
-  redis.call('HSET', s, 'userId', ARGV[4], 'userName', ARGV[5], 'keyId', ARGV[6], 'keyName', ARGV[7], 'idSource', ARGV[8],
-    'requests', 0, 'inFlight', 0, 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0,
-    'costMicros', 0, 'durationMs', 0, 'models', '[]', 'providers', '[]')
+local b = db[2] or ''
+-- the session hash in one write: counters read above (the script is atomic), new fields on the first request
+local h = {'lastAt', now, 'model', ARGV[9], 'lastStatus', 'in_progress',
+  'requests', tonumber(f[3] or '0') + 1, 'inFlight', inFlight + 1}
+if not f[1] then
+  for _, v in ipairs({'firstAt', now, 'userId', ARGV[4], 'userName', ARGV[5], 'keyId', ARGV[6], 'keyName', ARGV[7],
+    'idSource', ARGV[8], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0,
+    'costMicros', 0, 'durationMs', 0, 'providers', '[]'}) do h[#h + 1] = v end
 end
-local models = cjson.decode(redis.call('HGET', s, 'models') or '[]')
+local models = cjson.decode(f[4] or '[]')
 local known = false
 for _, m in ipairs(models) do if m == ARGV[9] then known = true end end
-if not known then
-  table.insert(models, ARGV[9])
-  redis.call('HSET', s, 'models', cjson.encode(models))
+if not known or not f[4] then
+  if not known then table.insert(models, ARGV[9]) end
+  h[#h + 1] = 'models'
+  h[#h + 1] = cjson.encode(models)
 end
-redis.call('HSET', s, 'lastAt', now, 'model', ARGV[9], 'lastStatus', 'in_progress')
-redis.call('HINCRBY', s, 'requests', 1)
-redis.call('HINCRBY', s, 'inFlight', 1)
+redis.call('HSET', s, unpack(h))
 local req = pre .. 'req:' .. seq
-redis.call('HSET', req, 'seq', seq, 'startedAt', now, 'model', ARGV[9], 'status', 'in_progress', 'stream', ARGV[10],
-  'userAgent', ARGV[11], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0)
-redis.call('PEXPIRE', req, slack)
+local r = {'seq', seq, 'startedAt', now, 'model', ARGV[9], 'status', 'in_progress', 'stream', ARGV[10],
+  'userAgent', ARGV[11], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0}
 if ARGV[12] == '1' then
   redis.call('SET', pre .. 'reqh:' .. seq, ARGV[13], 'PX', slack)
   redis.call('SET', pre .. 'reqb:' .. seq, ARGV[14], 'PX', slack)
-  redis.call('HSET', req, 'requestBodyTruncated', ARGV[15])
+  r[#r + 1] = 'requestBodyTruncated'
+  r[#r + 1] = ARGV[15]
 end
+redis.call('HSET', req, unpack(r))
+redis.call('PEXPIRE', req, slack)
 redis.call('ZADD', reqs, now, seq)
 redis.call('PEXPIRE', reqs, ttl)
 redis.call('PEXPIRE', s, ttl)
 redis.call('PEXPIRE', seqk, ttl)
 if b ~= '' then redis.call('PEXPIRE', bind, ttl) end
 return {'ok', seq, b}
+end
+`;
+
+export const OPEN = `${OPEN_FN}
+return open(KEYS, ARGV)
 `;
 
 /**
@@ -111,7 +125,8 @@ return {'ok', seq, b}
  * ARGV: now, sid, member, leaseUntil, activeMs, keepMs, sessionMax, keyMax, userMax, probeMs, candidates (pid, max)...
  * → {'ok', providerId} | {'limit', scope, current, max} | {'none', reason}
  */
-export const ADMIT = `${EXPIRE_LEASES}${PICK}
+const ADMIT_FN = `${EXPIRE_LEASES}${PICK}
+local function admit(KEYS, ARGV)
 local all, active, byUser, byKey, inflight, sif, circuit, pprefix = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local now, sid, member, leaseUntil = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4]
 local activeMs, keepMs = tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -147,6 +162,43 @@ redis.call('ZREMRANGEBYSCORE', all, '-inf', '(' .. (now - keepMs))
 redis.call('PEXPIRE', inflight, keepMs + activeMs)
 redis.call('PEXPIRE', sif, keepMs + activeMs)
 return {'ok', pid}
+end
+`;
+
+export const ADMIT = `${ADMIT_FN}
+return admit(KEYS, ARGV)
+`;
+
+/**
+ * OPEN then ADMIT in one script, for a standalone Redis only (its keys span two cluster slots):
+ * one round trip where a cluster needs two. The candidate bound to the session goes first, as
+ * the gateway orders it between the two scripts on a cluster.
+ * KEYS: OPEN's 6 keys, then ADMIT's 8. ARGV: OPEN's 15 arguments, then ADMIT's.
+ * → OPEN's answer when it is not 'ok'; otherwise {'ok', seq, boundProviderId, ADMIT's answer...}
+ */
+export const OPEN_ADMIT = `${OPEN_FN}${ADMIT_FN}
+local okeys, oargv, akeys, aargv = {}, {}, {}, {}
+for i = 1, 6 do okeys[i] = KEYS[i] end
+for i = 7, #KEYS do akeys[#akeys + 1] = KEYS[i] end
+for i = 1, 15 do oargv[i] = ARGV[i] end
+for i = 16, #ARGV do aargv[#aargv + 1] = ARGV[i] end
+local o = open(okeys, oargv)
+if o[1] ~= 'ok' then return o end
+local b = o[3]
+if b ~= '' then
+  for i = 11, #aargv, 2 do
+    if aargv[i] == b then
+      local max = aargv[i + 1]
+      for j = i, 13, -2 do aargv[j] = aargv[j - 2]; aargv[j + 1] = aargv[j - 1] end
+      aargv[11] = b; aargv[12] = max
+      break
+    end
+  end
+end
+local a = admit(akeys, aargv)
+local out = {'ok', o[2], b}
+for _, v in ipairs(a) do out[#out + 1] = v end
+return out
 `;
 
 /**
@@ -190,33 +242,43 @@ local s, seqk, bind, reqs, pre = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local now, seq, ttl = ARGV[1], ARGV[2], ARGV[14]
 local slack = math.floor(tonumber(ttl) * 1.25)
 local req = pre .. 'req:' .. seq
-redis.call('HSET', req, 'endedAt', now, 'status', ARGV[3], 'statusCode', ARGV[4], 'durationMs', ARGV[5],
+local r = {'endedAt', now, 'status', ARGV[3], 'statusCode', ARGV[4], 'durationMs', ARGV[5],
   'inputTokens', ARGV[8], 'outputTokens', ARGV[9], 'cacheCreationTokens', ARGV[10], 'cacheReadTokens', ARGV[11],
-  'costMicros', ARGV[12])
-if ARGV[6] ~= '' then redis.call('HSET', req, 'providerId', ARGV[6], 'providerName', ARGV[7]) end
-if ARGV[13] ~= '' then redis.call('HSET', req, 'error', ARGV[13]) end
+  'costMicros', ARGV[12]}
+if ARGV[6] ~= '' then r[#r + 1] = 'providerId'; r[#r + 1] = ARGV[6]; r[#r + 1] = 'providerName'; r[#r + 1] = ARGV[7] end
+if ARGV[13] ~= '' then r[#r + 1] = 'error'; r[#r + 1] = ARGV[13] end
 if ARGV[15] == '1' then
   redis.call('SET', pre .. 'resh:' .. seq, ARGV[16], 'PX', slack)
   redis.call('SET', pre .. 'resb:' .. seq, ARGV[17], 'PX', slack)
-  redis.call('HSET', req, 'responseBodyTruncated', ARGV[18])
+  r[#r + 1] = 'responseBodyTruncated'
+  r[#r + 1] = ARGV[18]
 end
-if redis.call('EXISTS', s) == 1 then
-  if redis.call('HINCRBY', s, 'inFlight', -1) < 0 then redis.call('HSET', s, 'inFlight', 0) end
-  redis.call('HINCRBY', s, 'inputTokens', ARGV[8])
-  redis.call('HINCRBY', s, 'outputTokens', ARGV[9])
-  redis.call('HINCRBY', s, 'cacheCreationTokens', ARGV[10])
-  redis.call('HINCRBY', s, 'cacheReadTokens', ARGV[11])
-  redis.call('HINCRBY', s, 'costMicros', ARGV[12])
-  redis.call('HINCRBY', s, 'durationMs', ARGV[5])
-  redis.call('HSET', s, 'lastAt', now, 'lastStatus', ARGV[3])
+redis.call('HSET', req, unpack(r))
+-- the session's counters read and written back in one HSET each (the script is atomic); every
+-- session hash has inFlight from its first request
+local f = redis.call('HMGET', s, 'inFlight', 'inputTokens', 'outputTokens', 'cacheCreationTokens', 'cacheReadTokens',
+  'costMicros', 'durationMs', 'providers', 'ttlRefreshedAt')
+local exists = f[1] ~= false
+local h = {}
+local function add(field, i, by) h[#h + 1] = field; h[#h + 1] = string.format('%d', tonumber(f[i] or '0') + tonumber(by)) end
+if exists then
+  local inFlight = tonumber(f[1]) - 1
+  if inFlight < 0 then inFlight = 0 end
+  h = {'inFlight', inFlight, 'lastAt', now, 'lastStatus', ARGV[3]}
+  add('inputTokens', 2, ARGV[8])
+  add('outputTokens', 3, ARGV[9])
+  add('cacheCreationTokens', 4, ARGV[10])
+  add('cacheReadTokens', 5, ARGV[11])
+  add('costMicros', 6, ARGV[12])
+  add('durationMs', 7, ARGV[5])
   if ARGV[6] ~= '' then
-    redis.call('HSET', s, 'providerId', ARGV[6], 'providerName', ARGV[7])
-    local ps = cjson.decode(redis.call('HGET', s, 'providers') or '[]')
+    h[#h + 1] = 'providerId'; h[#h + 1] = ARGV[6]; h[#h + 1] = 'providerName'; h[#h + 1] = ARGV[7]
+    local ps = cjson.decode(f[8] or '[]')
     local known = false
     for _, p in ipairs(ps) do if tostring(p.id) == ARGV[6] then known = true end end
     if not known then
       table.insert(ps, {id = tonumber(ARGV[6]), name = ARGV[7]})
-      redis.call('HSET', s, 'providers', cjson.encode(ps))
+      h[#h + 1] = 'providers'; h[#h + 1] = cjson.encode(ps)
     end
     if ARGV[3] == 'completed' then redis.call('SET', bind, ARGV[6], 'PX', ttl) end
   end
@@ -224,7 +286,7 @@ end
 -- The session's own keys expire at lastAt + SESSION_TTL + retention. Its request keys are given
 -- a quarter more and are all extended at most once per quarter (O(1) per request on average),
 -- so none expires before the session and none outlives it by more than a quarter.
-if now - tonumber(redis.call('HGET', s, 'ttlRefreshedAt') or '0') > slack - tonumber(ttl) then
+if now - tonumber(f[9] or '0') > slack - tonumber(ttl) then
   local last = tonumber(redis.call('GET', seqk) or seq)
   for i = 1, last do
     redis.call('PEXPIRE', pre .. 'req:' .. i, slack)
@@ -232,8 +294,9 @@ if now - tonumber(redis.call('HGET', s, 'ttlRefreshedAt') or '0') > slack - tonu
       for _, part in ipairs({'reqh:', 'reqb:', 'resh:', 'resb:'}) do redis.call('PEXPIRE', pre .. part .. i, slack) end
     end
   end
-  if redis.call('EXISTS', s) == 1 then redis.call('HSET', s, 'ttlRefreshedAt', now) end
+  if exists then h[#h + 1] = 'ttlRefreshedAt'; h[#h + 1] = now end
 end
+if exists then redis.call('HSET', s, unpack(h)) end
 for _, k in ipairs({s, seqk, bind, reqs}) do redis.call('PEXPIRE', k, ttl) end
 return 1
 `;

@@ -47,9 +47,30 @@ export interface EndInput {
   response?: StoredPart;
 }
 
+export interface OpenInput {
+  forkIfBusy: boolean;
+  caller: TrackedCaller;
+  idSource: string;
+  model: string;
+  stream: boolean;
+  userAgent: string;
+  request?: StoredPart;
+}
+
+/** Moves the candidate the session is bound to (when present) to the front, keeping the others' order. */
+export function boundFirst<T extends { id: number }>(list: T[], boundId: number | null): T[] {
+  if (boundId === null) return list;
+  const i = list.findIndex((p) => p.id === boundId);
+  if (i <= 0) return list;
+  const out = [...list];
+  out.unshift(...out.splice(i, 1));
+  return out;
+}
+
 /**
- * Writes the relay's session layout (relay-session.keys.ts): two round trips when a request
- * starts (session slot, then index slot), one when it ends (both slots, pipelined).
+ * Writes the relay's session layout (relay-session.keys.ts): when a request starts, one round trip
+ * on a standalone Redis (one script over both slots) or two on a cluster (session slot, then index
+ * slot); one when it ends (both slots, pipelined).
  */
 @Injectable()
 export class RelaySessionTracker implements OnModuleDestroy {
@@ -84,83 +105,119 @@ export class RelaySessionTracker implements OnModuleDestroy {
     await this.redis.run('RENEW', [this.redis.keys.inflight()], [Date.now() + this.leaseMs, ...this.held]).catch(() => undefined);
   }
 
-  async open(
-    sid: string,
-    input: {
-      forkIfBusy: boolean;
-      caller: TrackedCaller;
-      idSource: string;
-      model: string;
-      stream: boolean;
-      userAgent: string;
-      request?: StoredPart;
-    },
-  ): Promise<OpenResult> {
+  private openKeys(sid: string): string[] {
     const k = this.redis.keys;
-    this.redis.roundTrips += 1;
-    const r = (await this.redis.run(
-      'OPEN',
-      [k.session(sid), k.seq(sid), k.dead(sid), k.bind(sid), k.requests(sid), k.sessionPrefix(sid)],
-      [
-        Date.now(),
-        this.ttlMs,
-        input.forkIfBusy ? '1' : '0',
-        input.caller.userId,
-        input.caller.userName,
-        input.caller.keyId,
-        input.caller.keyName,
-        input.idSource,
-        input.model,
-        input.stream ? '1' : '0',
-        input.userAgent,
-        input.request ? '1' : '0',
-        input.request?.headers ?? '',
-        input.request?.body ?? '',
-        input.request?.truncated ? '1' : '0',
-      ],
-    )) as [string, number?, string?];
+    return [k.session(sid), k.seq(sid), k.dead(sid), k.bind(sid), k.requests(sid), k.sessionPrefix(sid)];
+  }
+
+  private openArgs(now: number, input: OpenInput): (string | number)[] {
+    return [
+      now,
+      this.ttlMs,
+      input.forkIfBusy ? '1' : '0',
+      input.caller.userId,
+      input.caller.userName,
+      input.caller.keyId,
+      input.caller.keyName,
+      input.idSource,
+      input.model,
+      input.stream ? '1' : '0',
+      input.userAgent,
+      input.request ? '1' : '0',
+      input.request?.headers ?? '',
+      input.request?.body ?? '',
+      input.request?.truncated ? '1' : '0',
+    ];
+  }
+
+  private admitKeys(caller: TrackedCaller): string[] {
+    const k = this.redis.keys;
+    return [
+      k.all(),
+      k.active(),
+      k.byUser(caller.userId),
+      k.byKey(caller.keyId),
+      k.inflight(),
+      k.inflightBySession(),
+      k.circuit(),
+      k.byProviderPrefix(),
+    ];
+  }
+
+  private admitArgs(now: number, sid: string, member: string, candidates: Candidate[]): (string | number)[] {
+    const args: (string | number)[] = [
+      now,
+      sid,
+      member,
+      now + this.leaseMs,
+      this.activeMs,
+      this.ttlMs,
+      this.config.relaySessionMaxInFlight,
+      this.config.relayKeyMaxSessions,
+      this.config.relayUserMaxSessions,
+      this.leaseMs,
+    ];
+    for (const c of candidates) args.push(c.id, c.maxSessions);
+    return args;
+  }
+
+  private static openResult(r: (string | number)[]): OpenResult {
     if (r[0] === 'dead') return { kind: 'dead' };
     if (r[0] === 'fork') return { kind: 'fork' };
     const bound = r[2] ? Number(r[2]) : null;
     return { kind: 'ok', seq: Number(r[1]), boundProviderId: bound };
   }
 
-  async admit(sid: string, member: string, caller: TrackedCaller, candidates: Candidate[]): Promise<AdmitResult> {
-    const k = this.redis.keys;
-    const now = Date.now();
-    this.redis.roundTrips += 1;
-    const r = (await this.redis.run(
-      'ADMIT',
-      [
-        k.all(),
-        k.active(),
-        k.byUser(caller.userId),
-        k.byKey(caller.keyId),
-        k.inflight(),
-        k.inflightBySession(),
-        k.circuit(),
-        k.byProviderPrefix(),
-      ],
-      [
-        now,
-        sid,
-        member,
-        now + this.leaseMs,
-        this.activeMs,
-        this.ttlMs,
-        this.config.relaySessionMaxInFlight,
-        this.config.relayKeyMaxSessions,
-        this.config.relayUserMaxSessions,
-        this.leaseMs,
-        ...candidates.flatMap((c) => [c.id, c.maxSessions]),
-      ],
-    )) as (string | number)[];
+  private admitResult(member: string, r: (string | number)[]): AdmitResult {
     if (r[0] === 'ok') {
       this.held.add(member);
       return { kind: 'ok', providerId: Number(r[1]) };
     }
     if (r[0] === 'limit') return { kind: 'limit', scope: r[1] as 'session', current: Number(r[2]), max: Number(r[3]) };
     return { kind: 'none', reason: r[1] === 'provider' ? 'provider' : 'circuit' };
+  }
+
+  async open(sid: string, input: OpenInput): Promise<OpenResult> {
+    this.redis.roundTrips += 1;
+    const r = (await this.redis.run('OPEN', this.openKeys(sid), this.openArgs(Date.now(), input))) as (string | number)[];
+    return RelaySessionTracker.openResult(r);
+  }
+
+  async admit(sid: string, member: string, caller: TrackedCaller, candidates: Candidate[]): Promise<AdmitResult> {
+    this.redis.roundTrips += 1;
+    const r = (await this.redis.run('ADMIT', this.admitKeys(caller), this.admitArgs(Date.now(), sid, member, candidates))) as (
+      string | number
+    )[];
+    return this.admitResult(member, r);
+  }
+
+  /**
+   * Request start: OPEN, then (when it answered ok) ADMIT over the candidates with the session's
+   * bound provider first. One script, one round trip, on a standalone Redis; two on a cluster,
+   * whose slots one script cannot span. `admit` is null unless the open answered ok.
+   */
+  async start(
+    sid: string,
+    member: string,
+    input: OpenInput,
+    caller: TrackedCaller,
+    candidates: Candidate[],
+  ): Promise<{ open: OpenResult; admit: AdmitResult | null }> {
+    if (this.redis.cluster) {
+      const open = await this.open(sid, input);
+      if (open.kind !== 'ok') return { open, admit: null };
+      return { open, admit: await this.admit(sid, member, caller, boundFirst(candidates, open.boundProviderId)) };
+    }
+    const now = Date.now();
+    this.redis.roundTrips += 1;
+    const r = (await this.redis.run(
+      'OPEN_ADMIT',
+      [...this.openKeys(sid), ...this.admitKeys(caller)],
+      [...this.openArgs(now, input), ...this.admitArgs(now, sid, member, candidates)],
+    )) as (string | number)[];
+    const open = RelaySessionTracker.openResult(r);
+    if (open.kind !== 'ok') return { open, admit: null };
+    return { open, admit: this.admitResult(member, r.slice(3)) };
   }
 
   /** Failover before the first byte: counts the failure and picks the next provider. */
