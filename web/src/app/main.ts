@@ -1,4 +1,5 @@
-import 'element-plus/dist/index.css';
+// Element Plus's variables and reset; each component brings its own stylesheet where it is used (vite.config.ts)
+import 'element-plus/es/components/base/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
