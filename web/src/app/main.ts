@@ -8,7 +8,7 @@ import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
-import { prefetchTenantSessions } from '@/features/db-sessions/api';
+import { prefetchTenantPage } from '@/features/db-sessions/api';
 import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
 import * as icons from './icons';
@@ -27,11 +27,11 @@ handleUnauthenticated(() => {
   if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
 
-// a tenant's session page opened directly: its list is asked for while the page's scripts load
+// a tenant's session page opened directly: the tenant and its list are asked for while the page's scripts load
 const direct = /^\/tenants\/(\d+)\/sessions\/?$/.exec(location.pathname);
 if (direct) {
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  prefetchTenantSessions(Number(direct[1]), toSessionQuery(parseViewState(query)));
+  prefetchTenantPage(Number(direct[1]), toSessionQuery(parseViewState(query)));
 }
 // the route's own chunks load alongside the sign-in check rather than after it
 for (const record of router.resolve(location.pathname + location.search).matched) {
