@@ -3,6 +3,7 @@ import 'element-plus/es/components/base/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
+import { usePermissionStore } from '@/access/permission.store';
 import { vKeyboardMenu } from './keyboard-menu';
 import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
@@ -14,7 +15,10 @@ import './style.css';
 import * as icons from './icons';
 
 const app = createApp(App);
-app.use(createPinia());
+const pinia = createPinia();
+app.use(pinia);
+// the sign-in check goes out first, ahead of the route's chunks and data: every page waits for it
+void usePermissionStore(pinia).load();
 app.use(i18n);
 app.use(router);
 // the icons templates and menu entries name as strings; everything else is imported where it is used
