@@ -16,13 +16,15 @@ export const usePermissionStore = defineStore('permission', () => {
     loaded.value = true;
   }
 
-  async function load(): Promise<MeDto | null> {
-    try {
-      set(await api.get<MeDto>('/api/auth/me'));
-    } catch {
-      set(null);
-    }
-    return me.value;
+  /** one request at a time: the check started at boot (main.ts) is the one the router's first guard waits for */
+  let pending: Promise<MeDto | null> | null = null;
+  function load(): Promise<MeDto | null> {
+    pending ??= api
+      .get<MeDto>('/api/auth/me')
+      .then(set, () => set(null))
+      .then(() => me.value)
+      .finally(() => (pending = null));
+    return pending;
   }
 
   const isAdmin = computed(() => me.value?.allAccess ?? false);

@@ -1,19 +1,24 @@
-import 'element-plus/dist/index.css';
+// Element Plus's variables and reset; each component brings its own stylesheet where it is used (vite.config.ts)
+import 'element-plus/es/components/base/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
+import { usePermissionStore } from '@/access/permission.store';
 import { vKeyboardMenu } from './keyboard-menu';
 import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
-import { prefetchTenantSessions } from '@/features/db-sessions/api';
+import { prefetchTenantPage } from '@/features/db-sessions/api';
 import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
 import * as icons from './icons';
 
 const app = createApp(App);
-app.use(createPinia());
+const pinia = createPinia();
+app.use(pinia);
+// the sign-in check goes out first, ahead of the route's chunks and data: every page waits for it
+void usePermissionStore(pinia).load();
 app.use(i18n);
 app.use(router);
 // the icons templates and menu entries name as strings; everything else is imported where it is used
@@ -26,11 +31,11 @@ handleUnauthenticated(() => {
   if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
 
-// a tenant's session page opened directly: its list is asked for while the page's scripts load
+// a tenant's session page opened directly: the tenant and its list are asked for while the page's scripts load
 const direct = /^\/tenants\/(\d+)\/sessions\/?$/.exec(location.pathname);
 if (direct) {
   const query = Object.fromEntries(new URLSearchParams(location.search));
-  prefetchTenantSessions(Number(direct[1]), toSessionQuery(parseViewState(query)));
+  prefetchTenantPage(Number(direct[1]), toSessionQuery(parseViewState(query)));
 }
 // the route's own chunks load alongside the sign-in check rather than after it
 for (const record of router.resolve(location.pathname + location.search).matched) {
