@@ -13,7 +13,7 @@
  *
  * Prints only; nothing is asserted about speed.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../test/support/app';
 import { launchBrowser } from '../test/support/browser';
 import { STACK } from '../test/support/stack';
@@ -42,6 +42,20 @@ const FIRST_ROW_SCRIPT = `
   };
   window.__armFirstRow();
 `;
+
+/** BENCH_TRACE: the page's request waterfall (from the navigation) and when the layout, view and first row appeared. */
+async function printTrace(page: Page, what: string): Promise<void> {
+  const entries = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map(
+        (e) =>
+          `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
+      ),
+  );
+  const marks = await page.evaluate(() => (window as unknown as { __marks: unknown }).__marks);
+  console.log(`${what}:\n${entries.join('\n')}\n${JSON.stringify(marks)}`);
+}
 
 describe('cold load of the tenant session page', () => {
   let t: TestApp;
@@ -154,18 +168,7 @@ describe('cold load of the tenant session page', () => {
         );
       }
       cold.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
-      if (process.env.BENCH_TRACE) {
-        const entries = await page.evaluate(() =>
-          performance
-            .getEntriesByType('resource')
-            .map(
-              (e) =>
-                `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
-            ),
-        );
-        console.log(entries.join('\n'));
-        console.log(JSON.stringify(await page.evaluate(() => (window as unknown as { __marks: unknown }).__marks)));
-      }
+      if (process.env.BENCH_TRACE) await printTrace(page, 'cold');
       const sizes = await Promise.all(scripts);
       jsBytes.push(sizes.reduce((a, s) => a + s.encoded, 0));
       jsRaw.push(sizes.reduce((a, s) => a + s.raw, 0));
@@ -173,6 +176,7 @@ describe('cold load of the tenant session page', () => {
       await page.reload();
       await page.waitForFunction(() => (window as unknown as { __firstRow: number | null }).__firstRow !== null);
       warm.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+      if (process.env.BENCH_TRACE) await printTrace(page, 'warm reload');
 
       // in-app navigation: from the tenant's overview to its session page through the tenant menu
       await page.locator('[data-test=tenant-menu-overview]').click();
