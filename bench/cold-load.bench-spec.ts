@@ -1,20 +1,21 @@
 /**
  * Signed-in cold load of a tenant's session page (/tenants/:id/sessions) in Chromium, against the
- * real application and a real tenant of the local stack.
+ * real application (built, in a process of its own) and a real tenant of the local stack.
  *
  * - JS bytes transferred (encoded, as on the wire) for a cold load: a fresh browser context that
  *   only holds the session cookie, so nothing is cached. Goal: ≤ 350 kB.
  * - navigation → first row painted, cold (empty cache), warm (the same context loading the page
  *   again: hashed assets come from the cache, being immutable) and in-app (the tenant menu's
  *   overview → sessions, timed from the click).
- * - BENCH_TRACE=1 also prints each cold run's request waterfall and when the layout, view and first
+ * - BENCH_TRACE=1 also prints each cold run's and warm reload's request waterfall and when the layout, view and first
  *   row appeared; BENCH_PROFILE=1 the main thread's CPU time of the last cold run, by script.
  * - floor: the session list request alone, timed in the same page (fetch of /api/tenants/:id/sessions).
  *
  * Prints only; nothing is asserted about speed.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../test/support/app';
+import { ADMIN_PASSWORD, Client } from '../test/support/app';
+import { type AppProcess, startAppProcess } from './app-process';
 import { launchBrowser } from '../test/support/browser';
 import { STACK } from '../test/support/stack';
 
@@ -58,15 +59,17 @@ async function printTrace(page: Page, what: string): Promise<void> {
 }
 
 describe('cold load of the tenant session page', () => {
-  let t: TestApp;
+  let t: AppProcess;
   let admin: Client;
   let browser: Browser;
   let tenantId: number;
   let cookie: { name: string; value: string };
 
   beforeAll(async () => {
-    t = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
-    admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    // the console's server in a process of its own, as production runs it: not on the event loop
+    // of this process, which drives the browser
+    t = await startAppProcess();
+    admin = t.admin;
     const clusterId = (await admin.post('/api/clusters', { name: 'bench-cold', kind: 'mysql' }).expect(201)).body.id;
     tenantId = (
       await admin

@@ -1,13 +1,12 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Redis from 'ioredis';
-import { migrate } from '../server/cli/migrate';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
-import { ADMIN_PASSWORD, type Client, dropDatabase, login, metaUrl } from '../test/support/app';
+import type { Client } from '../test/support/app';
+import { appBuilt, startAppProcess } from './app-process';
 import { freePort, RedisServer, waitFor } from '../test/support/servers';
 import { addKey, addProvider, startRelay } from '../test/support/relay';
 
@@ -111,8 +110,6 @@ async function startUpstream(): Promise<{ url: string; apiKey: string; where: st
   };
 }
 
-const BUILT_RELAY = resolve(__dirname, '../dist/server/app.factory.js');
-
 interface BenchRelay {
   url: string;
   admin: Client;
@@ -124,14 +121,14 @@ interface BenchRelay {
 }
 
 /**
- * The relay in a process of its own from the build (bench/relay-process.mjs), as production runs
+ * The relay in a process of its own from the build (bench/app-process.ts), as production runs
  * it, so that it shares neither the event loop nor the module loader of the Jest process that also
  * hosts the load generator's thread. Without a build (or with BENCH_RELAY_IN_PROCESS=1) it runs
  * inside the Jest process, as the benchmark did before.
  */
 async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
   const env = { REDIS_URL: redisUrl, LOG_LEVEL: 'error', TENANT_HEALTH_INTERVAL_MS: '0' };
-  if (!existsSync(BUILT_RELAY) || process.env.BENCH_RELAY_IN_PROCESS === '1') {
+  if (!appBuilt() || process.env.BENCH_RELAY_IN_PROCESS === '1') {
     const f = await startRelay(env);
     const rr = f.t.app.get(RelayRedis);
     return {
@@ -143,51 +140,7 @@ async function startBenchRelay(redisUrl: string): Promise<BenchRelay> {
       close: () => f.close(),
     };
   }
-  const id = randomBytes(5).toString('hex');
-  const db = `so_bench_${id}`;
-  await migrate(metaUrl(db));
-  // BENCH_RELAY_NODE_OPTIONS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the relay alone
-  const nodeFlags = (process.env.BENCH_RELAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const proc: ChildProcess = spawn(process.execPath, [...nodeFlags, resolve(__dirname, 'relay-process.mjs')], {
-    env: {
-      ...process.env,
-      ...env,
-      DATABASE_URL: metaUrl(db),
-      REDIS_PREFIX: `bench:${id}:`,
-      MASTER_KEY: randomBytes(32).toString('base64'),
-      ADMIN_PASSWORD,
-      PORT: '0',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    proc.on('message', (m: { op: string; port?: number }) => {
-      if (m.op === 'listening') resolvePort(m.port!);
-    });
-    void exited.then(() => reject(new Error('the relay process exited before listening')));
-  });
-  const url = `http://127.0.0.1:${port}`;
-  return {
-    url,
-    admin: await login(url, 'admin', ADMIN_PASSWORD),
-    where: 'its own process from dist (bench/relay-process.mjs)',
-    stats: () =>
-      new Promise((r) => {
-        const on = (m: { op: string; roundTrips?: number; cpuMicros?: number; systemMicros?: number }) => {
-          if (m.op !== 'stats') return;
-          proc.off('message', on);
-          r({ roundTrips: m.roundTrips!, cpuMicros: m.cpuMicros!, systemMicros: m.systemMicros! });
-        };
-        proc.on('message', on);
-        proc.send({ op: 'stats' });
-      }),
-    async close() {
-      proc.send({ op: 'close' });
-      await exited;
-      await dropDatabase(db);
-    },
-  };
+  return { ...(await startAppProcess(env)), where: 'its own process from dist (bench/app-main.mjs)' };
 }
 
 /**

@@ -1,7 +1,7 @@
-// The relay of the relay benchmark in a process of its own, from the build (dist/server), as
-// `npm start` runs it: the whole application, configured from the environment the benchmark passes.
-// Tells its parent the port once it listens; answers `stats` with the Redis round trips the gateway
-// counted and the process's CPU time; closes on `close`.
+// The application under a benchmark in a process of its own, from the build (dist/server), as
+// `npm start` runs it: configured from the environment the benchmark passes. Tells its parent the
+// port once it listens; answers `stats` with the Redis round trips the relay gateway counted and
+// the process's CPU time; closes on `close`.
 import { createRequire } from 'node:module';
 import process from 'node:process';
 
