@@ -309,7 +309,8 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
   it('4. 全选 in the cluster view says the selection spans tenants', async () => {
     await page.goto(`${t.url}/autonomous/clusters/${clusterId}/diagnosis`);
     await page.locator('[data-test=tab-tenant-sessions]').waitFor();
-    await page.locator(`[data-test=session-row-${idle.threadId}]`).waitFor();
+    // the row of tenant A: on fresh servers both tenants may have a session with this id
+    await page.locator(`[data-test=session-row-${idle.threadId}][data-tenant="${tenantId}"]`).waitFor();
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/console-cluster.png` });
     await page.locator('[data-test=session-select-all]').click();
     await page.locator('[data-test=session-batch-kill]').click();
