@@ -69,9 +69,7 @@ mariadb_up() {
   if pid=$(live_pid "$pidf"); then log "$name already running (pid $pid, port $port)"; return 0; fi
   mkdir -p "$dir"
   chown mysql:mysql "$dir" 2>/dev/null || true
-  local fresh=0
   if [ ! -d "$dir/data/mysql" ]; then
-    fresh=1
     mkdir -p "$dir/data" && chown -R mysql:mysql "$dir/data" 2>/dev/null || true
     mariadb-install-db --no-defaults --user=mysql --datadir="$dir/data" \
       --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
@@ -86,12 +84,15 @@ mariadb_up() {
   local pid=$!
   wait_until "$name" "$pid" ping_mariadb "$sock"
   echo "$pid" >"$pidf"
-  if [ $fresh = 1 ]; then
+  # until the account exists (a first start that failed, e.g. on a port in use, left a data
+  # directory without it), create it; the statements are idempotent
+  if [ ! -f "$dir/provisioned" ]; then
     mariadb --no-defaults --protocol=socket --socket="$sock" -uroot <<SQL
 CREATE USER IF NOT EXISTS '$STACK_USER'@'127.0.0.1' IDENTIFIED BY '$STACK_PASSWORD';
 GRANT ALL PRIVILEGES ON *.* TO '$STACK_USER'@'127.0.0.1' WITH GRANT OPTION;
 FLUSH PRIVILEGES;
 SQL
+    touch "$dir/provisioned"
   fi
   log "$name up (pid $pid, 127.0.0.1:$port)"
 }
