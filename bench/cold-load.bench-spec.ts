@@ -27,22 +27,45 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** records performance.now() of the first frame that shows a session row */
+/**
+ * `window.__firstRowPainted` resolves with performance.now() once the first frame that shows a
+ * session row has been painted: the frame that shows it, then the start of the next one.
+ */
 const FIRST_ROW_SCRIPT = `
   window.__marks = {};
   const MARKS = { layout: '[data-test=tenant-submenu]', view: '[data-test=tenant-sessions]', skeleton: '[data-test=session-loading]', table: '[data-test=session-table]', row: '[data-test^=session-row-]' };
   window.__armFirstRow = () => {
-    window.__firstRow = null;
-    new MutationObserver((_, obs) => {
-      for (const [k, sel] of Object.entries(MARKS)) if (!(k in window.__marks) && document.querySelector(sel)) window.__marks[k] = Math.round(performance.now());
-      if (window.__firstRow === null && document.querySelector('[data-test^=session-row-]')) {
-        obs.disconnect();
-        requestAnimationFrame(() => setTimeout(() => { window.__firstRow = performance.now(); }, 0));
-      }
-    }).observe(document, { childList: true, subtree: true });
+    window.__firstRowPainted = new Promise((resolve) => {
+      new MutationObserver((_, obs) => {
+        for (const [k, sel] of Object.entries(MARKS)) if (!(k in window.__marks) && document.querySelector(sel)) window.__marks[k] = Math.round(performance.now());
+        if (document.querySelector('[data-test^=session-row-]')) {
+          obs.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+        }
+      }).observe(document, { childList: true, subtree: true });
+    });
   };
   window.__armFirstRow();
 `;
+
+interface FirstRowWindow {
+  __armFirstRow(): void;
+  __firstRowPainted: Promise<number>;
+}
+
+/** performance.now() when the page's first session row was painted (FIRST_ROW_SCRIPT). */
+function firstRowPainted(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as FirstRowWindow).__firstRowPainted);
+}
+
+/** The `n` largest entries of a profile's milliseconds, one line each. */
+function largest(ms: Map<string, number>, n: number): string {
+  return [...ms]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${v.toFixed(0)} ms ${k}`)
+    .join('\n');
+}
 
 /** BENCH_TRACE: the page's request waterfall (from the navigation) and when the layout, view and first row appeared. */
 async function printTrace(page: Page, what: string): Promise<void> {
@@ -139,7 +162,7 @@ describe('cold load of the tenant session page', () => {
         await cdp.send('Profiler.start');
       }
       await page.goto(pageUrl);
-      await page.waitForFunction(() => (window as unknown as { __firstRow: number | null }).__firstRow !== null);
+      const firstRow = await firstRowPainted(page);
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
         const self = new Map<string, number>();
@@ -155,30 +178,16 @@ describe('cold load of the tenant session page', () => {
           const u = k.split(' ')[1]!.split(':')[0]!;
           byUrl.set(u, (byUrl.get(u) ?? 0) + v);
         }
-        console.log(
-          [...byUrl]
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 15)
-            .map(([k, v]) => `${v.toFixed(0)} ms ${k}`)
-            .join('\n'),
-        );
-        console.log(
-          [...self]
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, 30)
-            .map(([k, v]) => `${v.toFixed(0)} ms ${k}`)
-            .join('\n'),
-        );
+        console.log(`${largest(byUrl, 15)}\n${largest(self, 30)}`);
       }
-      cold.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+      cold.push(firstRow);
       if (process.env.BENCH_TRACE) await printTrace(page, 'cold');
       const sizes = await Promise.all(scripts);
       jsBytes.push(sizes.reduce((a, s) => a + s.encoded, 0));
       jsRaw.push(sizes.reduce((a, s) => a + s.raw, 0));
 
       await page.reload();
-      await page.waitForFunction(() => (window as unknown as { __firstRow: number | null }).__firstRow !== null);
-      warm.push(await page.evaluate(() => (window as unknown as { __firstRow: number }).__firstRow));
+      warm.push(await firstRowPainted(page));
       if (process.env.BENCH_TRACE) await printTrace(page, 'warm reload');
 
       // in-app navigation: from the tenant's overview to its session page through the tenant menu
@@ -187,12 +196,11 @@ describe('cold load of the tenant session page', () => {
       await page.locator('[data-test=tenant-title]').waitFor();
       inApp.push(
         await page.evaluate(async () => {
-          const w = window as unknown as { __firstRow: number | null; __armFirstRow: () => void };
+          const w = window as unknown as FirstRowWindow;
           w.__armFirstRow();
           const t0 = performance.now();
           (document.querySelector('[data-test=tenant-menu-sessions]') as HTMLElement).click();
-          while (w.__firstRow === null) await new Promise((r) => setTimeout(r, 5));
-          return w.__firstRow - t0;
+          return (await w.__firstRowPainted) - t0;
         }),
       );
 

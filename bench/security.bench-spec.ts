@@ -82,9 +82,13 @@ describe('security benchmarks', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
-    attackerProc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    // wait until the attackers are sending
-    while (!out.includes('started')) await new Promise((r) => setTimeout(r, 20));
+    // on until the attackers say they are sending
+    await new Promise<void>((started) =>
+      attackerProc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('started')) started();
+      }),
+    );
     const loaded: number[] = [];
     const cpuLoaded0 = process.cpuUsage();
     for (let i = 0; i < ROUNDS; i++) loaded.push(await timed(() => send(t.url, '/api/health')));
