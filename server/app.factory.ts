@@ -18,7 +18,7 @@ import { noStoreForApi, securityHeaders } from './common/security-headers';
 import { IMMUTABLE_CACHE, precompressedAssets } from './common/static-assets';
 import { createValidationPipe } from './common/validation';
 import { AppConfig } from './config/config';
-import { mountRelayFastPath, relayFastPath } from './relay/gateway/relay-fast-path';
+import { mountRelayFastPath } from './relay/gateway/relay-fast-path';
 import { RelayGatewayService } from './relay/gateway/relay-gateway.service';
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {
@@ -48,8 +48,6 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
   // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (none by default).
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.disable('x-powered-by');
-  // The relay's two routes first, as plain handlers: no console middleware, router walk, guard or filter on its hot path.
-  app.use(relayFastPath(app.get(RelayGatewayService)));
   app.use(requestIdMiddleware);
   app.use(securityHeaders({ https: config.cookieSecure }));
   app.use(noStoreForApi);

@@ -1,5 +1,5 @@
 import vue from '@vitejs/plugin-vue';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -38,49 +38,12 @@ function precompress(): Plugin {
   };
 }
 
-/**
- * Element Plus components named in script (ElMessage, ElMessageBox, a render function's ElCheckbox) bring their stylesheet
- * too: the resolver below only sees templates.
- */
-function elementPlusScriptStyles(): Plugin {
-  const named = /import\s*\{([^}]*)\}\s*from\s*['"]element-plus['"]/g;
-  const stylesOf = (name: string): string | null => {
-    const dir = name
-      .slice(2)
-      .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
-      .toLowerCase();
-    return existsSync(join(root, `../node_modules/element-plus/es/components/${dir}/style/css.mjs`))
-      ? `element-plus/es/components/${dir}/style/css`
-      : null;
-  };
-  return {
-    name: 'sessionops-element-plus-script-styles',
-    enforce: 'post',
-    transform(code, id) {
-      if (id.includes('/node_modules/') || !/\.(vue|ts)$/.test(id.split('?')[0]!)) return null;
-      const styles = new Set<string>();
-      for (const m of code.matchAll(named)) {
-        for (const spec of m[1]!.split(',')) {
-          const name = spec.trim().split(/\s+as\s+/)[0]!;
-          if (!/^El[A-Z]/.test(name)) continue;
-          const css = stylesOf(name);
-          if (css) styles.add(css);
-        }
-      }
-      if (styles.size === 0) return null;
-      // on the first line, so the module's own lines keep their numbers
-      return { code: `${[...styles].map((s) => `import '${s}';`).join('')}${code}`, map: null };
-    },
-  };
-}
-
 export default defineConfig({
   root,
   plugins: [
     vue(),
     // Element Plus components and directives are imported where templates use them, each with its own stylesheet
     Components({ dts: false, dirs: [], resolvers: [ElementPlusResolver({ importStyle: 'css' })] }),
-    elementPlusScriptStyles(),
     precompress(),
   ],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },

@@ -1,5 +1,8 @@
-// Element Plus's variables and reset; each component brings its own stylesheet where it is used (vite.config.ts)
+// Element Plus's variables and reset; each component a template uses brings its own stylesheet
+// (vite.config.ts). The two called from scripts, all over the console, are styled here once.
 import 'element-plus/es/components/base/style/css';
+import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/message-box/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import { vPermission } from '@/access/permission.directive';
