@@ -1,14 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { createConnection } from 'mysql2/promise';
-import { SessionListQuery } from '../server/db-sessions/db-sessions.dto';
-import { DbSessionsService } from '../server/db-sessions/db-sessions.service';
-import { adapterFor } from '../server/db-sessions/dialects';
-import { mapSnapshotRows } from '../server/db-sessions/session-snapshots';
-import { capabilitiesOf, detectDialect } from '../server/tenants/dialect';
-import { ADMIN_PASSWORD, login, startTestApp } from '../test/support/app';
+import { type AppProcess, startAppProcess } from './app-process';
 import { STACK } from '../test/support/stack';
-import { closeKeepAlive, cookieOf, send } from './keep-alive';
+import { cookieOf } from './keep-alive';
+import { WorkerClient } from './worker-client';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 2000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
@@ -16,18 +11,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-
-/** GET on a kept-alive connection, as the console's browser sends it; anything but 200 fails the run. */
-async function get(url: string, path: string, cookie: string): Promise<void> {
-  const status = await send(url, path, { headers: { cookie } });
-  if (status !== 200) throw new Error(`GET ${path} answered ${status}`);
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
 }
 
 /** Statements a list could be read with on MariaDB; the cheapest raw one is the floor. */
@@ -39,12 +22,6 @@ const CANDIDATES: Record<string, string> = {
   'INNODB_TRX alone': 'SELECT trx_mysql_thread_id AS id, trx_state, trx_started FROM information_schema.INNODB_TRX',
 };
 
-/**
- * The list API against the floor: the cheapest raw statement that lists the sessions, issued
- * directly with mysql2 on a tenant holding CONNECTIONS idle connections, measured in the same run.
- * Also the other candidate statements, and the in-process mapping of the rows. Prints; asserts
- * nothing about speed.
- */
 /**
  * Holds `n` idle connections to the tenant in a child process, so that the clients' objects do not
  * weigh on the measured process's heap (the console does not hold its tenants' client connections).
@@ -71,11 +48,24 @@ async function idleConnections(n: number): Promise<ChildProcess> {
   return child;
 }
 
+interface Round {
+  raw: Record<string, number>;
+  api: Record<string, number>;
+  mapping: number;
+  rows: number;
+}
+
+/**
+ * The list API against the floor: the cheapest raw statement that lists the sessions, issued
+ * directly with mysql2 on a tenant holding CONNECTIONS idle connections, measured in the same run
+ * by the same client (bench/list-client.worker.mjs) that times the API; the application runs in a
+ * process of its own from the build, as production runs it. Also the other candidate statements,
+ * and the in-process mapping of the rows. Prints; asserts nothing about speed.
+ */
 describe('tenant session list API vs the cheapest raw processlist statement', () => {
   let holder: ChildProcess | undefined;
 
   afterAll(async () => {
-    closeKeepAlive();
     if (!holder) return;
     const exited = new Promise((r) => holder!.once('exit', r));
     holder.stdin!.end();
@@ -84,15 +74,15 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
 
   it(`measures with ${CONNECTIONS} connections on the tenant`, async () => {
     holder = await idleConnections(CONNECTIONS);
-    const app = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '0' });
-    const cached = await startTestApp({ TENANT_HEALTH_INTERVAL_MS: '0' });
+    const apps: AppProcess[] = [];
+    const client = new WorkerClient('list-client.worker.mjs');
     try {
+      apps.push(await startAppProcess({ SESSION_LIST_CACHE_MS: '0' }), await startAppProcess());
+      const [app, cached] = apps as [AppProcess, AppProcess];
       const tenantIds: number[] = [];
-      const cookies: string[] = [];
-      for (const a of [app, cached]) {
-        const admin = await login(a.url, 'admin', ADMIN_PASSWORD);
-        const cluster = (await admin.post('/api/clusters', { name: 'bench', kind: 'mysql' }).expect(201)).body.id;
-        const res = await admin
+      for (const a of apps) {
+        const cluster = (await a.admin.post('/api/clusters', { name: 'bench', kind: 'mysql' }).expect(201)).body.id;
+        const res = await a.admin
           .post('/api/tenants', {
             clusterId: cluster,
             name: 'b',
@@ -103,72 +93,42 @@ describe('tenant session list API vs the cheapest raw processlist statement', ()
           })
           .expect(201);
         tenantIds.push(res.body.tenant.id);
-        cookies.push(cookieOf(admin.agent));
       }
-      const direct = await createConnection({ ...STACK.tenantB, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true });
-      const version = String(((await direct.query('SELECT VERSION() AS v'))[0] as { v: string }[])[0]!.v);
-      const detected = detectDialect(version, null);
-      const caps = capabilitiesOf(detected, false);
-      const adapter = adapterFor(detected.dialect);
+      const list = (i: number) => `/api/tenants/${tenantIds[i]}/sessions?pageSize=50&sort=time:desc`;
+      const gets = {
+        api: { url: app.url, path: list(0), cookie: cookieOf(app.admin.agent) },
+        apiCached: { url: cached.url, path: list(1), cookie: cookieOf(cached.admin.agent) },
+        noop: { url: app.url, path: '/api/auth/me', cookie: cookieOf(app.admin.agent) },
+      };
+      const version = await client.ask<string>('connect', { mysql: STACK.tenantB, port: STACK.tenantB.port });
 
-      const candidates = new Map<string, number[]>(Object.keys(CANDIDATES).map((k) => [k, []]));
-      const api: number[] = [];
-      const apiCached: number[] = [];
-      const mapping: number[] = [];
-      const noop: number[] = [];
-      const service: number[] = [];
-      const svc = app.app.get(DbSessionsService);
-      const query = Object.assign(new SessionListQuery(), { page: 1, pageSize: 50, sort: 'time:desc' });
-      let rows = 0;
-      for (let i = 0; i < ROUNDS; i++) {
-        for (const [name, sql] of Object.entries(CANDIDATES)) {
-          candidates.get(name)!.push(
-            await time(async () => {
-              const [r] = await direct.query(sql);
-              if (name === 'SHOW FULL PROCESSLIST') rows = (r as unknown[]).length;
-            }),
-          );
-        }
-        api.push(await time(() => get(app.url, `/api/tenants/${tenantIds[0]}/sessions?pageSize=50&sort=time:desc`, cookies[0]!)));
-        apiCached.push(await time(() => get(cached.url, `/api/tenants/${tenantIds[1]}/sessions?pageSize=50&sort=time:desc`, cookies[1]!)));
-        noop.push(await time(() => get(app.url, '/api/auth/me', cookies[0]!)));
-        service.push(await time(() => svc.list(tenantIds[0]!, query)));
-        const [raw] = await direct.query(adapter.listSql(caps));
-        const [trx] = await direct.query(adapter.transactionsSql(caps) ?? 'SELECT 1 AS id');
-        mapping.push(
-          await time(async () => {
-            mapSnapshotRows(
-              adapter,
-              { id: 1, host: '127.0.0.1', port: STACK.tenantB.port },
-              raw as Record<string, unknown>[],
-              trx as Record<string, unknown>[],
-            );
-          }),
-        );
-      }
-      await direct.end();
-      const medians = [...candidates].map(([name, xs]) => [name, median(xs)] as const);
+      const rounds: Round[] = [];
+      for (let i = 0; i < ROUNDS; i++) rounds.push(await client.ask<Round>('round', { statements: CANDIDATES, gets }));
+      const rows = rounds[0]!.rows;
+      const of = (pick: (r: Round) => number) => median(rounds.map(pick));
+      const medians = Object.keys(CANDIDATES).map((name) => [name, of((r) => r.raw[name]!)] as const);
       const [floorName, f] = medians.reduce((a, b) => (b[1] < a[1] && b[0] !== 'INNODB_TRX alone' ? b : a));
-      const a = median(api);
-      const c = median(apiCached);
+      const a = of((r) => r.api.api!);
+      const c = of((r) => r.api.apiCached!);
+      const noop = of((r) => r.api.noop!);
       process.stdout.write(
         [
           `list API bench: ${rows} sessions on the tenant (${version}), ${ROUNDS} rounds`,
+          '  application in a process of its own from dist; raw statements and requests from one plain Node client thread',
           ...medians.map(([name, m]) => `  raw ${name}: median ${m.toFixed(1)} ms`),
           `  floor = cheapest raw list statement (${floorName}): median ${f.toFixed(1)} ms`,
-          `  mapping ${rows} rows in process (list + transactions joined, SQL previews): median ${median(mapping).toFixed(2)} ms`,
+          `  mapping ${rows} rows in process (list + transactions joined, SQL previews): median ${of((r) => r.mapping).toFixed(2)} ms`,
           `  list API, no reuse (SESSION_LIST_CACHE_MS=0): median ${a.toFixed(1)} ms  ratio ${(a / f).toFixed(2)}x floor (goal <= 1.5x)`,
-          `  authenticated no-op (/api/auth/me), the part of every request that is not the list: median ${median(noop).toFixed(1)} ms`,
-          `  list API, no reuse, less the authenticated no-op: ${(a - median(noop)).toFixed(1)} ms  ratio ${((a - median(noop)) / f).toFixed(2)}x floor`,
-          `  list service alone (no HTTP, no sign-in check), no reuse: median ${median(service).toFixed(1)} ms  ratio ${(median(service) / f).toFixed(2)}x floor`,
+          `  authenticated no-op (/api/auth/me), the part of every request that is not the list: median ${noop.toFixed(1)} ms`,
+          `  list API, no reuse, less the authenticated no-op: ${(a - noop).toFixed(1)} ms  ratio ${((a - noop) / f).toFixed(2)}x floor`,
           `  list API, default 1 s reuse:                  median ${c.toFixed(1)} ms  ratio ${(c / f).toFixed(2)}x floor`,
           '',
         ].join('\n'),
       );
       expect(rows).toBeGreaterThanOrEqual(CONNECTIONS);
     } finally {
-      await app.close();
-      await cached.close();
+      await client.close();
+      for (const a of apps) await a.close();
     }
   });
 });

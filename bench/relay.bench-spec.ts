@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Redis from 'ioredis';
 import { RelayRedis } from '../server/relay/sessions/relay-redis';
 import { FakeAnthropic } from '../test/fixtures/fake-anthropic';
@@ -9,6 +8,7 @@ import type { Client } from '../test/support/app';
 import { appBuilt, startAppProcess } from './app-process';
 import { freePort, RedisServer, waitFor } from '../test/support/servers';
 import { addKey, addProvider, startRelay } from '../test/support/relay';
+import { WorkerClient } from './worker-client';
 
 const SEQUENTIAL = Number(process.env.BENCH_RELAY_REQUESTS ?? 1000);
 const STREAMS = Number(process.env.BENCH_RELAY_STREAMS ?? 50);
@@ -27,40 +27,17 @@ interface Target {
 }
 
 /** The load generator on a thread of its own (bench/http-load.worker.mjs), shared by the direct and the relayed runs. */
-class LoadClient {
-  private readonly worker = new Worker(resolve(__dirname, 'http-load.worker.mjs'));
-  private seq = 0;
-  private readonly waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-
+class LoadClient extends WorkerClient {
   constructor() {
-    this.worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
-      if (m.error !== undefined) w?.reject(new Error(m.error));
-      else w?.resolve(m.result);
-    });
-  }
-
-  private ask<T>(msg: Record<string, unknown>): Promise<T> {
-    const id = ++this.seq;
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...msg, id });
-    });
+    super('http-load.worker.mjs');
   }
 
   latency(n: number, a: Target, b: Target): Promise<{ a: number[]; b: number[] }> {
-    return this.ask({ op: 'latency', n, a, b });
+    return this.ask('latency', { n, a, b });
   }
 
   throughput(target: Target, concurrency: number, total: number): Promise<number> {
-    return this.ask({ op: 'throughput', target, concurrency, total });
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((r) => this.worker.once('exit', r));
-    this.worker.postMessage({ op: 'close' });
-    await exited;
+    return this.ask('throughput', { target, concurrency, total });
   }
 }
 
