@@ -574,6 +574,14 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     expect(await time.getAttribute('title')).toMatch(/^[\d.]+ 秒$/);
     expect(await page.locator('[data-test=session-fetched-at]').innerText()).toMatch(/UTC/);
 
+    // the page-size menu is built when opened, not with every page, and changes the page size
+    const perPage = page.locator('.el-select-dropdown__item', { hasText: '100条/页' });
+    expect(await perPage.count()).toBe(0);
+    await page.locator('[data-test=session-page-size]').click();
+    await perPage.click();
+    await page.waitForURL(/pageSize=100(&|$)/);
+    await page.locator(`[data-test=session-row-${running.threadId}]`).waitFor();
+
     // a cold load in a fresh context: every script compressed (bar the few under 1 kB) and cached for a year
     const cold = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const p = await cold.newPage();
