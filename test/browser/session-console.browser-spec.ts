@@ -422,8 +422,19 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
       await held;
       await route.continue();
     });
+    // while the tenant itself is on its way, its page says it is loading
+    let releaseTenant: () => void = () => undefined;
+    const tenantHeld = new Promise<void>((r) => (releaseTenant = r));
+    await page.route(`**/api/tenants/${tenantId}`, async (route) => {
+      await tenantHeld;
+      await route.continue();
+    });
     await page.goto(sessionsUrl());
+    expect(await page.locator('[data-test=tenant-loading]').getAttribute('role')).toBe('status');
+    releaseTenant();
+    await page.unroute(`**/api/tenants/${tenantId}`);
     await page.locator('[data-test=session-loading]').waitFor();
+    expect(await page.locator('[data-test=tenant-loading]').count()).toBe(0);
     expect(await page.locator('[data-test=session-empty]').count()).toBe(0);
     expect(await page.locator('[data-test=session-total]').count()).toBe(0);
     release();

@@ -1,3 +1,4 @@
+import { markRaw, toRaw } from 'vue';
 import { createI18n } from 'vue-i18n';
 import en from './en';
 import zhCN from './zh-CN';
@@ -14,7 +15,10 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  // Messages are plain data read on every render: kept out of Vue's reactivity (vue-i18n holds them
+  // in a deep ref), so reading one goes through no proxy. A change of language re-renders through
+  // the locale, not through the messages.
+  messages: { 'zh-CN': markRaw({ ...zhCN }), en: markRaw({ ...en }) },
 });
 
 export function setLocale(locale: Locale): void {
@@ -23,8 +27,15 @@ export function setLocale(locale: Locale): void {
   document.documentElement.lang = locale;
 }
 
-/** Registers a feature's own messages under its namespace. */
+/**
+ * Registers a feature's own messages under its namespace (beside any the namespace already has):
+ * shallow copies of each language's namespaces, where mergeLocaleMessage would deep-copy every
+ * message through Vue's proxies.
+ */
 export function registerMessages(namespace: string, messages: { 'zh-CN': object; en: object }): void {
-  i18n.global.mergeLocaleMessage('zh-CN', { [namespace]: messages['zh-CN'] });
-  i18n.global.mergeLocaleMessage('en', { [namespace]: messages.en });
+  for (const locale of ['zh-CN', 'en'] as const) {
+    const current = toRaw(i18n.global.getLocaleMessage(locale)) as Record<string, object | undefined>;
+    const next = { ...current, [namespace]: { ...current[namespace], ...messages[locale] } };
+    i18n.global.setLocaleMessage(locale, markRaw(next) as typeof zhCN);
+  }
 }
