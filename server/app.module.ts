@@ -11,6 +11,7 @@ import { AuditEntry } from './audit/audit.entity';
 import { metadataDataSourceOptions, openDatabase } from './common/database';
 import { ErrorFilter } from './common/error.filter';
 import { RedisService } from './common/redis.service';
+import { RegistryVersion } from './common/redis-version';
 import { AppConfig } from './config/config';
 import { Cluster } from './tenants/cluster.entity';
 import { Tenant } from './tenants/tenant.entity';
@@ -30,7 +31,8 @@ export class ConfigModule {
 
 /**
  * Providers every feature may inject: config, the metadata database (TypeORM's DataSource; feature
- * modules take their repositories with TypeOrmModule.forFeature), Redis, audit.
+ * modules take their repositories with TypeOrmModule.forFeature), Redis, audit, the registry's
+ * version counter.
  */
 @Module({})
 export class CoreModule {
@@ -53,8 +55,8 @@ export class CoreModule {
         }),
         TypeOrmModule.forFeature([AuditEntry]),
       ],
-      providers: [RedisService, AuditService],
-      exports: [RedisService, AuditService],
+      providers: [RedisService, AuditService, RegistryVersion],
+      exports: [RedisService, AuditService, RegistryVersion],
     };
   }
 }

@@ -8,7 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import { AuthService } from '../auth/auth.service';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
-import { rememberTenant } from '../common/request-context';
+import { registryVersionOfRequest, rememberTenant } from '../common/request-context';
 import { Tenant } from '../tenants/tenant.entity';
 import { Cluster } from '../tenants/cluster.entity';
 import { ACCESS_KEY, AccessRequirement, ResourceRequirement } from './access.decorators';
@@ -32,6 +32,9 @@ function sameToken(a: string, b: string): boolean {
 @Injectable()
 export class AccessGuard implements CanActivate {
   private readonly logger = new Logger('access');
+  /** Tenant rows read by earlier requests, valid while the registry version is `rowsVersion`. */
+  private readonly tenantRows = new Map<number, Tenant>();
+  private rowsVersion: string | undefined;
 
   constructor(
     private readonly reflector: Reflector,
@@ -85,6 +88,27 @@ export class AccessGuard implements CanActivate {
     return true;
   }
 
+  /**
+   * A tenant row by id: reused from an earlier request while the registry version this request
+   * read with its session is the one the row was read under (every change to clusters and tenants
+   * moves the version, on every instance); otherwise read from the metadata database.
+   */
+  private async tenantRow(id: number): Promise<Tenant | null> {
+    const version = registryVersionOfRequest();
+    if (version === undefined) return this.tenantRepo.findOneBy({ id });
+    if (version !== this.rowsVersion) {
+      this.tenantRows.clear();
+      this.rowsVersion = version;
+    }
+    const kept = this.tenantRows.get(id);
+    if (kept) return kept;
+    const t = await this.tenantRepo.findOneBy({ id });
+    // only rows that exist are kept (ids that do not cannot fill the map), and only under the
+    // version this request read, should another request have moved on meanwhile
+    if (t && this.rowsVersion === version) this.tenantRows.set(id, t);
+    return t;
+  }
+
   private async checkResource(
     req: PrincipalRequest,
     p: Principal,
@@ -103,7 +127,7 @@ export class AccessGuard implements CanActivate {
     let tenantId: number | undefined;
     if (r.kind === 'tenant') {
       // the whole row: the handler reuses it rather than reading the tenant a second time
-      const t = Number.isNaN(id) ? null : await this.tenantRepo.findOneBy({ id });
+      const t = await this.tenantRow(id);
       if (t) {
         rememberTenant(t);
         clusterId = t.clusterId;

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuditResult, AuditTarget } from '../audit/audit.entity';
 import { AuditRecord, AuditService } from '../audit/audit.service';
-import { PrincipalVersion } from '../auth/principal-version';
+import { PrincipalVersion } from '../common/redis-version';
 import { toAppError } from '../common/error.filter';
 import type { AppError } from '../common/errors';
 import type { Principal } from './principal';

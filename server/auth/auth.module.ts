@@ -6,7 +6,7 @@ import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ConsoleSessionStore } from './console-session.store';
 import { LoginThrottle } from './login-throttle';
-import { PrincipalVersion } from './principal-version';
+import { PrincipalVersion } from '../common/redis-version';
 import { User } from './user.entity';
 
 @Module({

@@ -9,7 +9,8 @@ import { AuditService } from '../audit/audit.service';
 import { AppConfig } from '../config/config';
 import { AppError } from '../common/errors';
 import { ConsoleSession, ConsoleSessionStore } from './console-session.store';
-import { PrincipalVersion } from './principal-version';
+import { PrincipalVersion, RegistryVersion } from '../common/redis-version';
+import { rememberRegistryVersion } from '../common/request-context';
 import { canonicalUsername, throttleName } from './username';
 import { LoginThrottle } from './login-throttle';
 import { dummyHash, generatePassword, hashPassword, verifyPassword } from './password';
@@ -31,6 +32,7 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly throttle: LoginThrottle,
     private readonly audit: AuditService,
     private readonly version: PrincipalVersion,
+    private readonly registry: RegistryVersion,
   ) {}
 
   /** The first administrator: `admin`, with ADMIN_PASSWORD or a generated password shown once. */
@@ -134,13 +136,15 @@ export class AuthService implements OnApplicationBootstrap {
 
   /**
    * The caller behind a session token, or null when the token, session or account is not valid.
-   * One Redis round trip per request (the session and the principal version); the metadata
-   * database only when this instance has no principal for the session under the current version.
+   * One Redis round trip per request (the session and the principal and registry versions; the
+   * latter is kept for the access check's tenant rows); the metadata database only when this
+   * instance has no principal for the session under the current version.
    */
   async principalFor(token: string): Promise<Principal | null> {
-    const { found, extra } = await this.sessions.getWith(token, [this.version.key]);
+    const { found, extra } = await this.sessions.getWith(token, [this.version.key, this.registry.key]);
     if (!found) return null;
     const version = extra[0] ?? '0';
+    rememberRegistryVersion(extra[1] ?? '0');
     const cached = this.cache.get(found.hash);
     if (cached && cached.version === version && cached.principal.userId === found.session.userId) return cached.principal;
     const principal = await this.loadPrincipal(found.hash, found.session);

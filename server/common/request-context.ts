@@ -11,6 +11,8 @@ export interface RequestContext {
   audited?: boolean;
   /** the tenant the access check read for this request (read once per request, not per layer) */
   tenant?: Tenant;
+  /** the registry's version counter, read with the console session (RegistryVersion) */
+  registryVersion?: string;
 }
 
 /** Notes that the current request has its audit row. */
@@ -29,6 +31,17 @@ export function rememberTenant(t: Tenant): void {
 export function tenantOfRequest(id: number): Tenant | undefined {
   const t = requestContext.getStore()?.tenant;
   return t?.id === id ? t : undefined;
+}
+
+/** Keeps the registry version read with this request's console session. */
+export function rememberRegistryVersion(version: string): void {
+  const store = requestContext.getStore();
+  if (store) store.registryVersion = version;
+}
+
+/** The registry version this request read with its console session, if it read one. */
+export function registryVersionOfRequest(): string | undefined {
+  return requestContext.getStore()?.registryVersion;
 }
 
 export function wasAudited(): boolean {

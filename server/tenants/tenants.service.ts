@@ -7,6 +7,7 @@ import type { Principal } from '../access/principal';
 import { AuditService } from '../audit/audit.service';
 import { AppError } from '../common/errors';
 import { RedisService } from '../common/redis.service';
+import { RegistryVersion } from '../common/redis-version';
 import { tenantOfRequest } from '../common/request-context';
 import { paginate, type Page } from '../common/pagination';
 import { Cluster } from './cluster.entity';
@@ -28,6 +29,7 @@ export class TenantsService {
     private readonly pools: TenantPools,
     private readonly audit: AuditService,
     private readonly redis: RedisService,
+    private readonly registry: RegistryVersion,
   ) {}
 
   toDto(t: Tenant, clusterName: string, p: Principal): TenantDto {
@@ -211,7 +213,7 @@ export class TenantsService {
     });
     this.applyProbe(t, test);
     try {
-      await this.tenants.save(t);
+      await this.registry.around(() => this.tenants.save(t));
     } catch (err) {
       if (isDuplicate(err)) await fail(new AppError('NAME_TAKEN', `Cluster ${cluster.name} already has a tenant named ${t.name}`), where);
       await fail(err, where);
@@ -241,10 +243,12 @@ export class TenantsService {
       });
       throw err;
     });
-    await this.ds.transaction(async (m) => {
-      await m.getRepository(Grant).delete({ scope: 'tenant', resourceId: id });
-      await m.getRepository(Tenant).delete({ id });
-    });
+    await this.registry.around(() =>
+      this.ds.transaction(async (m) => {
+        await m.getRepository(Grant).delete({ scope: 'tenant', resourceId: id });
+        await m.getRepository(Tenant).delete({ id });
+      }),
+    );
     this.pools.close(id);
     await this.audit.record({
       actor: p,
@@ -272,17 +276,19 @@ export class TenantsService {
       passwordTyped: false,
     });
     this.applyProbe(t, r);
-    await this.tenants.update(
-      { id },
-      {
-        dialect: t.dialect,
-        version: t.version,
-        capabilities: t.capabilities,
-        healthStatus: t.healthStatus,
-        healthLatencyMs: t.healthLatencyMs,
-        healthError: t.healthError,
-        healthCheckedAt: t.healthCheckedAt,
-      },
+    await this.registry.around(() =>
+      this.tenants.update(
+        { id },
+        {
+          dialect: t.dialect,
+          version: t.version,
+          capabilities: t.capabilities,
+          healthStatus: t.healthStatus,
+          healthLatencyMs: t.healthLatencyMs,
+          healthError: t.healthError,
+          healthCheckedAt: t.healthCheckedAt,
+        },
+      ),
     );
     await this.audit.record({
       actor: p,

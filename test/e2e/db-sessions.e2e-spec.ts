@@ -25,6 +25,7 @@ interface Row {
   sql: string | null;
   sqlTruncated: boolean;
   sqlId: string | null;
+  server: string | null;
 }
 
 async function victim(): Promise<Connection> {
@@ -407,6 +408,47 @@ describe('tenant sessions on a real MariaDB tenant', () => {
       // one SHOW FULL PROCESSLIST and one read of INNODB_TRX, for both instances together
       expect(after.processlist - before.processlist).toBe(1);
       expect(after.select - before.select).toBe(1);
+    } finally {
+      await other.close();
+      await app.close();
+    }
+  });
+
+  it('a tenant changed or deleted through one instance is read anew by the other on its very next request', async () => {
+    const env = { TENANT_HEALTH_INTERVAL_MS: '0', SESSION_LIST_CACHE_MS: '0' };
+    const app = await startTestApp(env);
+    const other = await startSecondInstance(app, env);
+    try {
+      const own = await login(app.url, 'admin', ADMIN_PASSWORD);
+      const second = await login(other.url, 'admin', ADMIN_PASSWORD);
+      const cluster = (await own.post('/api/clusters', { name: 'c', kind: 'mysql' }).expect(201)).body.id;
+      const id = (
+        await own
+          .post('/api/tenants', {
+            clusterId: cluster,
+            name: 'moved',
+            host: STACK.tenantA.host,
+            port: STACK.tenantA.port,
+            username: STACK.tenantA.user,
+            password: STACK.tenantA.password,
+          })
+          .expect(201)
+      ).body.tenant.id;
+      const servers = async (): Promise<(string | null)[]> => [
+        ...new Set(((await own.get(`/api/tenants/${id}/sessions`).expect(200)).body.items as Row[]).map((r) => r.server)),
+      ];
+      // the first instance has read (and keeps) the tenant's row
+      expect(await servers()).toEqual([`127.0.0.1:${STACK.tenantA.port}`]);
+      expect(await servers()).toEqual([`127.0.0.1:${STACK.tenantA.port}`]);
+
+      // moved to the other server through the second instance: the first lists that server next
+      await second.patch(`/api/tenants/${id}`, { port: STACK.tenantB.port, password: STACK.tenantB.password }).expect(200);
+      expect(await servers()).toEqual([`127.0.0.1:${STACK.tenantB.port}`]);
+
+      // deleted through the second instance: gone on the first at once
+      await second.del(`/api/tenants/${id}`).expect(204);
+      const gone = await own.get(`/api/tenants/${id}/sessions`).expect(404);
+      expect(gone.body.code).toBe('TENANT_NOT_FOUND');
     } finally {
       await other.close();
       await app.close();
