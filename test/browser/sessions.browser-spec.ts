@@ -91,6 +91,12 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     await page.waitForURL(new RegExp(`/tenants/${tenantId}/sessions`));
     await page.locator('[data-test=tab-tenant-sessions]').waitFor();
     await row(running).waitFor();
+    // the 租户会话 tab names the panel that holds the list
+    const tab = page.getByRole('tab', { name: '租户会话' });
+    expect(await tab.getAttribute('aria-selected')).toBe('true');
+    const panel = page.locator(`#${await tab.getAttribute('aria-controls')}`);
+    expect(await panel.getAttribute('role')).toBe('tabpanel');
+    expect(await panel.locator(`[data-test=session-row-${running.threadId}]`).count()).toBe(1);
 
     await page.locator('[data-test=session-filter-user]').click();
     await page.locator(`input[data-test=session-filter-input-user]`).fill(VICTIM);
