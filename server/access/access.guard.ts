@@ -90,8 +90,9 @@ export class AccessGuard implements CanActivate {
 
   /**
    * A tenant row by id: reused from an earlier request while the registry version this request
-   * read with its session is the one the row was read under (every change to clusters and tenants
-   * moves the version, on every instance); otherwise read from the metadata database.
+   * read with its session is the one the row was read under (every change to a tenant's row moves
+   * the version, on every instance; a cluster is deleted only once it holds no tenant); otherwise
+   * read from the metadata database.
    */
   private async tenantRow(id: number): Promise<Tenant | null> {
     const version = registryVersionOfRequest();
