@@ -76,9 +76,12 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
         setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? IMMUTABLE_CACHE : 'no-cache'),
       }),
     );
-    // History-mode routes of the console; /api and /v1 stay with Nest.
+    // History-mode routes of the console; /api and /v1 stay with Nest. A missing file (a path ending
+    // in an extension, fetched as an image or a script rather than opened as a page) gets 404, not
+    // the console's HTML.
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/v1')) return next();
+      if (/\.[a-z0-9]+$/i.test(req.path) && !(req.headers.accept ?? '').includes('text/html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(dist, 'index.html'));
     });

@@ -36,6 +36,21 @@ describe('foundation: HTTP basics on the real stack', () => {
     expect(res.body).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.any(String) });
   });
 
+  it("serves the console's HTML for its routes and 404 for a missing file", async () => {
+    // a page route, opened by a browser or by curl
+    for (const accept of ['text/html,application/xhtml+xml,*/*;q=0.8', '*/*']) {
+      const page = await request(t.url).get('/tenants/1/sessions').set('Accept', accept).expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.text).toContain('<div id="app">');
+    }
+    // a relay session id may hold a dot: opened as a page it is still the console
+    await request(t.url).get('/dashboard/sessions/abc.def/messages').set('Accept', 'text/html').expect(200);
+    // what a browser fetches as an image or a script is not answered with the console's HTML
+    const icon = await request(t.url).get('/favicon.ico').set('Accept', 'image/avif,image/webp,image/*,*/*;q=0.8').expect(404);
+    expect(icon.body.code).toBe('NOT_FOUND');
+    await request(t.url).get('/assets/no-such-chunk.js').set('Accept', '*/*').expect(404);
+  });
+
   it('names each offending field of an invalid body', async () => {
     const res = await request(t.url).post('/api/auth/login').send({ username: '', password: 5 }).expect(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
