@@ -56,7 +56,12 @@ export default defineConfig({
         // Libraries (Vue, Element Plus components with their styles...) in a few chunks, each shared by the pages that use
         // all of it, rather than one small chunk per combination of pages: a page opened cold asks for ~20 files fewer.
         codeSplitting: {
-          groups: [{ name: 'vendor', test: /node_modules/, entriesAware: true, entriesAwareMergeThreshold: 60_000 }],
+          groups: [
+            // src/app/boot.ts and the little it imports, in a chunk of their own that the entry imports first: its
+            // requests go out before the libraries are evaluated
+            { name: 'boot', test: /src[\\/](app[\\/]boot|api[\\/]http|features[\\/]db-sessions[\\/](api|view-state))\.ts$/, priority: 1 },
+            { name: 'vendor', test: /node_modules/, entriesAware: true, entriesAwareMergeThreshold: 60_000 },
+          ],
         },
         chunkFileNames: (chunk) => (chunk.name.startsWith('vendor') ? 'assets/vendor-[hash].js' : 'assets/[name]-[hash].js'),
         assetFileNames: (asset) =>

@@ -200,6 +200,24 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     expect(await isClosed(idle)).toBe(false);
   });
 
+  it('a session page opened directly asks for the sign-in check, the tenant and its filtered list once each', async () => {
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => {
+      const u = new URL(r.url());
+      if (u.pathname.startsWith('/api/')) asked.push(u.pathname + u.search);
+    };
+    page.on('request', onRequest);
+    try {
+      await page.goto(`${t.url}/tenants/${tenantId}/sessions?user=${VICTIM}&sort=time:desc`);
+      await row(idle).waitFor();
+    } finally {
+      page.off('request', onRequest);
+    }
+    // asked for by the first script, before the console's own, and taken over by the page's requests
+    const list = `/api/tenants/${tenantId}/sessions?user=${VICTIM}&sort=time%3Adesc&page=1&pageSize=500`;
+    expect(asked.sort()).toEqual(['/api/auth/me', `/api/tenants/${tenantId}`, list].sort());
+  });
+
   it('an auditor sees the sessions but no kill buttons and no selection checkboxes', async () => {
     const auditorCtx = await browser.newContext({ viewport: { width: 1600, height: 900 } });
     const p = await auditorCtx.newPage();

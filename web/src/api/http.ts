@@ -38,18 +38,38 @@ export function handleUnauthenticated(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
+/**
+ * GET requests started before the console's scripts have run (src/app/boot.ts). The first identical
+ * GET within a few seconds takes the response over instead of asking again, and reads it as its own
+ * (errors included). Any other request (sign-in, sign-out, a kill...) forgets them: what was read
+ * before it may no longer hold.
+ */
+const PREFETCH_MS = 5000;
+const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+
+export function prefetch(path: string, query?: Query): void {
+  const url = withQuery(path, query);
+  const response = fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  response.catch(() => undefined); // read by the request that takes it over, if any
+  prefetched.set(url, { at: performance.now(), response });
+}
+
+function takePrefetched(url: string): Promise<Response> | undefined {
+  const p = prefetched.get(url);
+  prefetched.delete(url);
+  return p && performance.now() - p.at < PREFETCH_MS ? p.response : undefined;
+}
+
 export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  const url = withQuery(path, query);
+  if (method !== 'GET') prefetched.clear();
   let res: Response;
   try {
-    res = await fetch(withQuery(path, query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    res = await ((method === 'GET' ? takePrefetched(url) : undefined) ??
+      fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) }));
   } catch (err) {
     throw new ApiError(0, 'NETWORK', `The server cannot be reached: ${(err as Error).message}`);
   }

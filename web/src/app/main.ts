@@ -12,15 +12,13 @@ import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
-import { prefetchTenantPage } from '@/features/db-sessions/api';
-import { parseViewState, toSessionQuery } from '@/features/db-sessions/use-session-query';
 import './style.css';
 import * as icons from './icons';
 
 const app = createApp(App);
 const pinia = createPinia();
 app.use(pinia);
-// the sign-in check goes out first, ahead of the route's chunks and data: every page waits for it
+// the sign-in check (already asked for by boot.ts), ahead of the route's chunks: every page waits for it
 void usePermissionStore(pinia).load();
 app.use(i18n);
 app.use(router);
@@ -34,12 +32,6 @@ handleUnauthenticated(() => {
   if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
 
-// a tenant's session page opened directly: the tenant and its list are asked for while the page's scripts load
-const direct = /^\/tenants\/(\d+)\/sessions\/?$/.exec(location.pathname);
-if (direct) {
-  const query = Object.fromEntries(new URLSearchParams(location.search));
-  prefetchTenantPage(Number(direct[1]), toSessionQuery(parseViewState(query)));
-}
 // the route's own chunks load alongside the sign-in check rather than after it
 for (const record of router.resolve(location.pathname + location.search).matched) {
   const load = record.components?.default;

@@ -1,4 +1,4 @@
-import { api, withQuery } from '@/api/http';
+import { api, prefetch } from '@/api/http';
 import type {
   CapabilitiesDto,
   ClusterDto,
@@ -81,43 +81,18 @@ function sessionQuery(q: SessionQuery): Record<string, string | number | undefin
 const enc = encodeURIComponent;
 
 /**
- * GET requests started before the console has mounted (see prefetchTenantPage), each taken over by
- * the first identical request within a few seconds instead of being sent twice.
- */
-const PREFETCH_MS = 5000;
-const prefetched = new Map<string, { at: number; response: Promise<unknown> }>();
-
-function prefetch(url: string): void {
-  const response = fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } }).then(async (res) => {
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return (await res.json()) as unknown;
-  });
-  response.catch(() => undefined);
-  prefetched.set(url, { at: performance.now(), response });
-}
-
-/** The prefetched answer when there is a recent one (a failed one is asked again, so errors read as usual), else a request. */
-function getPrefetched<T>(path: string, query?: Record<string, string | number | undefined>): Promise<T> {
-  const url = withQuery(path, query);
-  const p = prefetched.get(url);
-  prefetched.delete(url);
-  if (p && performance.now() - p.at < PREFETCH_MS) return (p.response as Promise<T>).catch(() => api.get<T>(path, query));
-  return api.get<T>(path, query);
-}
-
-/**
- * A tenant's session page opened directly: the tenant and its session list are asked for while the
- * page's scripts load, alongside the sign-in check, rather than one after the other once mounted.
- * A failure is left to the real request.
+ * A tenant's session page opened directly: the tenant and its session list are asked for before the
+ * console's scripts have run (src/app/boot.ts), alongside the sign-in check, and taken over by the
+ * page's own requests.
  */
 export function prefetchTenantPage(tenantId: number, q: SessionQuery): void {
   prefetch(`/api/tenants/${tenantId}`);
-  prefetch(withQuery(`/api/tenants/${tenantId}/sessions`, sessionQuery(q)));
+  prefetch(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
 }
 
 export const tenantsApi = {
   list: (page: number, pageSize: number, clusterId?: number) => api.get<Page<TenantDto>>('/api/tenants', { page, pageSize, clusterId }),
-  get: (id: number) => getPrefetched<TenantDto>(`/api/tenants/${id}`),
+  get: (id: number) => api.get<TenantDto>(`/api/tenants/${id}`),
 };
 
 export const tenantTestApi = {
@@ -131,7 +106,7 @@ export const clustersApi = {
 };
 
 function listTenant(tenantId: number, q: SessionQuery): Promise<SessionListResponse> {
-  return getPrefetched<SessionListResponse>(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
+  return api.get<SessionListResponse>(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
 }
 
 export const sessionsApi = {

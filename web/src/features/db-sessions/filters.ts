@@ -1,5 +1,5 @@
 import type { ClusterTenantRef } from './api';
-import type { SessionViewState } from './use-session-query';
+import type { SessionViewState } from './view-state';
 
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
