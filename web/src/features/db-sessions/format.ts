@@ -1,3 +1,4 @@
+import { formatDateTime } from '@/app/format';
 import type { Dialect } from './api';
 
 export type DialectFamily = 'oceanbase' | 'tidb' | 'other';
@@ -95,9 +96,7 @@ export function formatClockTz(iso: string | null): string {
 export function formatDateTimeTz(iso: string | null): string {
   if (!iso) return '';
   const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())} (${zoneLabel(d)})`;
+  return Number.isNaN(d.getTime()) ? '' : `${formatDateTime(d)} (${zoneLabel(d)})`;
 }
 
 /** Bytes as "1.5 MiB". */
