@@ -200,22 +200,35 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
     expect(await isClosed(idle)).toBe(false);
   });
 
-  it('a session page opened directly asks for the sign-in check, the tenant and its filtered list once each', async () => {
-    const asked: string[] = [];
-    const onRequest = (r: { url(): string }) => {
-      const u = new URL(r.url());
-      if (u.pathname.startsWith('/api/')) asked.push(u.pathname + u.search);
+  it('a session page opened directly asks for the sign-in check, its tenant or cluster and its filtered list once each', async () => {
+    /** the page's requests, in the order the browser sent them */
+    const opened = async (path: string): Promise<string[]> => {
+      const sent: string[] = [];
+      const onRequest = (r: { url(): string }) => {
+        const u = new URL(r.url());
+        sent.push(u.pathname + u.search);
+      };
+      page.on('request', onRequest);
+      try {
+        await page.goto(`${t.url}${path}?user=${VICTIM}&sort=time:desc`);
+        await row(idle).waitFor();
+      } finally {
+        page.off('request', onRequest);
+      }
+      return sent;
     };
-    page.on('request', onRequest);
-    try {
-      await page.goto(`${t.url}/tenants/${tenantId}/sessions?user=${VICTIM}&sort=time:desc`);
-      await row(idle).waitFor();
-    } finally {
-      page.off('request', onRequest);
-    }
-    // asked for by the first script, before the console's own, and taken over by the page's requests
-    const list = `/api/tenants/${tenantId}/sessions?user=${VICTIM}&sort=time%3Adesc&page=1&pageSize=500`;
-    expect(asked.sort()).toEqual(['/api/auth/me', `/api/tenants/${tenantId}`, list].sort());
+    const api = (sent: string[]) => sent.filter((p) => p.startsWith('/api/')).sort();
+    const firstIndex = (sent: string[], re: RegExp) => sent.findIndex((p) => re.test(p));
+    const query = `user=${VICTIM}&sort=time%3Adesc&page=1&pageSize=500`;
+
+    const tenantPage = await opened(`/tenants/${tenantId}/sessions`);
+    expect(api(tenantPage)).toEqual(['/api/auth/me', `/api/tenants/${tenantId}`, `/api/tenants/${tenantId}/sessions?${query}`].sort());
+    // asked for by the first script, before the page's own code is even requested, and taken over by the page
+    expect(firstIndex(tenantPage, /^\/api\/tenants\/\d+\/sessions/)).toBeLessThan(firstIndex(tenantPage, /\/assets\/TenantLayout-/));
+
+    const clusterPage = await opened(`/autonomous/clusters/${clusterId}/diagnosis`);
+    expect(api(clusterPage)).toEqual(['/api/auth/me', `/api/clusters/${clusterId}`, `/api/clusters/${clusterId}/sessions?${query}`].sort());
+    expect(firstIndex(clusterPage, /^\/api\/clusters\/\d+\/sessions/)).toBeLessThan(firstIndex(clusterPage, /\/assets\/DiagnosisView-/));
   });
 
   it('an auditor sees the sessions but no kill buttons and no selection checkboxes', async () => {

@@ -90,6 +90,12 @@ export function prefetchTenantPage(tenantId: number, q: SessionQuery): void {
   prefetch(`/api/tenants/${tenantId}/sessions`, sessionQuery(q));
 }
 
+/** The same for a cluster's session page (Autonomous service → diagnosis): the cluster and its list. */
+export function prefetchClusterPage(clusterId: number, q: SessionQuery): void {
+  prefetch(`/api/clusters/${clusterId}`);
+  prefetch(`/api/clusters/${clusterId}/sessions`, sessionQuery(q));
+}
+
 export const tenantsApi = {
   list: (page: number, pageSize: number, clusterId?: number) => api.get<Page<TenantDto>>('/api/tenants', { page, pageSize, clusterId }),
   get: (id: number) => api.get<TenantDto>(`/api/tenants/${id}`),
