@@ -48,6 +48,10 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
   // X-Forwarded-For is believed only from the proxies named in TRUST_PROXY (none by default).
   app.set('trust proxy', config.trustProxy.length ? config.trustProxy : false);
   app.disable('x-powered-by');
+  // No ETags: API answers are no-store, so hashing every JSON body (~250 kB for a page of 500
+  // sessions) would only cost time; hashed assets never change and the console's HTML is
+  // revalidated by Last-Modified.
+  app.disable('etag');
   app.use(requestIdMiddleware);
   app.use(securityHeaders({ https: config.cookieSecure }));
   app.use(noStoreForApi);

@@ -511,6 +511,8 @@ describe('security: tried as an attacker would', () => {
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['cache-control']).toBe('no-store');
       expect(res.headers['strict-transport-security']).toBeUndefined();
+      // never stored, so never revalidated: no ETag to compute
+      expect(res.headers.etag).toBeUndefined();
     });
 
     it('marks the cookie Secure when served over HTTPS, and serves the docs anonymously only when told', async () => {
