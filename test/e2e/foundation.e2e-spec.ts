@@ -43,6 +43,10 @@ describe('foundation: HTTP basics on the real stack', () => {
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       expect(page.text).toContain('<div id="app">');
     }
+    // revalidated, not fetched again, while it has not changed
+    const first = await request(t.url).get('/tenants/1/sessions').set('Accept', 'text/html').expect(200);
+    expect(first.headers['cache-control']).toBe('no-cache');
+    await request(t.url).get('/login').set('Accept', 'text/html').set('If-Modified-Since', first.headers['last-modified']!).expect(304);
     // a relay session id may hold a dot: opened as a page it is still the console
     await request(t.url).get('/dashboard/sessions/abc.def/messages').set('Accept', 'text/html').expect(200);
     // what a browser fetches as an image or a script is not answered with the console's HTML
