@@ -139,6 +139,40 @@ describe('relay sessions console (Chromium)', () => {
     await activeList().locator('[data-test=relay-session-id]', { hasText: 'sess-19' }).waitFor();
   });
 
+  it('fits the list at 1440×900 in both languages, selection column included: no sideways scrolling, one line per row', async () => {
+    for (const locale of ['zh-CN', 'en'] as const) {
+      const c = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      const p = await c.newPage();
+      await p.addInitScript((l) => localStorage.setItem('sessionops.locale', l), locale);
+      await signIn(p, t.url, 'admin', ADMIN_PASSWORD);
+      await p.goto(`${t.url}/dashboard/sessions`);
+      const list = p.locator('[data-test=relay-active]');
+      await list.locator('[data-test=relay-in-flight]').waitFor();
+      for (const multi of [false, true]) {
+        if (multi) {
+          await list.locator('[data-test=relay-multi]').click();
+          await list.locator('[data-test=relay-select-all]').waitFor();
+        }
+        const fit = await list.evaluate((el) => {
+          const wrap = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap')!;
+          const heights = [...el.querySelectorAll('.el-table__body tr')].map((r) => Math.round(r.getBoundingClientRect().height));
+          // cells that cut their text without an ellipsis and a tooltip
+          const clipped = [...el.querySelectorAll('.el-table__body td .cell:not(.el-tooltip)')].filter(
+            (x) => x.scrollWidth > x.clientWidth,
+          );
+          return { overflow: wrap.scrollWidth - wrap.clientWidth, rowHeights: new Set(heights).size, clipped: clipped.length };
+        });
+        expect({ locale, multi, ...fit }).toEqual({ locale, multi, overflow: 0, rowHeights: 1, clipped: 0 });
+      }
+      // the in-flight mark is a spinner and a count, named in full for screen readers and on hover
+      const mark = list.locator('[data-test=relay-in-flight]').first();
+      const named = locale === 'en' ? '1 in flight' : '进行中 1';
+      expect(await mark.getAttribute('title')).toBe(named);
+      expect(await mark.locator('.visually-hidden').textContent()).toBe(named);
+      await c.close();
+    }
+  });
+
   it('keeps the pages and the selection across the 3 s auto-refresh', async () => {
     await activeList().locator('[data-test=relay-multi]').click();
     const rows = activeList().locator('.el-table__row');
