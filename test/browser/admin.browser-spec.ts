@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../support/app';
-import { launchBrowser, signIn } from '../support/browser';
+import { launchBrowser, signIn, tableFit } from '../support/browser';
 import { STACK } from '../support/stack';
 
 describe('administration and audit pages in Chromium', () => {
@@ -157,6 +157,9 @@ describe('administration and audit pages in Chromium', () => {
       new Set(['Administrator (admin)']),
     );
     expect(table).toContain('添加租户');
+    // at 1440 the columns fit and no row wraps further than another (actor and address on their lines)
+    expect(await tableFit(page, '[data-test=audit-table]')).toEqual({ overflow: 0, rowHeights: 1, clipped: 0 });
+    expect((await page.locator('[data-test=audit-actor]').first().boundingBox())!.height).toBeLessThan(30);
 
     // filter by the tenant's name: the name goes into the URL and narrows the rows
     await page.locator('[data-test=audit-filter-tenant]').fill('orders');
@@ -178,6 +181,13 @@ describe('administration and audit pages in Chromium', () => {
     expect(text).toContain('端口');
     expect(text).not.toContain('SQL');
     expect(await detail.locator('[data-test=audit-target-sql]').count()).toBe(0);
+
+    // the tenant list fits 1440 too: health and its time, and the link to the sessions, on one line each
+    await page.goto(`${t.url}/tenants`);
+    await page.locator('[data-test=tenant-list-table] .el-table__row').nth(1).waitFor();
+    expect(await tableFit(page, '[data-test=tenant-list-table]')).toEqual({ overflow: 0, rowHeights: 1, clipped: 0 });
+    const row = page.locator('[data-test=tenant-list-table] .el-table__row').first();
+    expect((await row.boundingBox())!.height).toBeLessThan(64);
     await ctx.close();
   });
 });

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
-import { confirmBox, launchBrowser, signIn } from '../support/browser';
+import { confirmBox, launchBrowser, signIn, tableFit } from '../support/browser';
 import { seedRelaySessions, SeedSession } from '../support/relay-seed';
 import { freePort, waitFor } from '../support/servers';
 import { STACK } from '../support/stack';
@@ -153,15 +153,7 @@ describe('relay sessions console (Chromium)', () => {
           await list.locator('[data-test=relay-multi]').click();
           await list.locator('[data-test=relay-select-all]').waitFor();
         }
-        const fit = await list.evaluate((el) => {
-          const wrap = el.querySelector('.el-table__body-wrapper .el-scrollbar__wrap')!;
-          const heights = [...el.querySelectorAll('.el-table__body tr')].map((r) => Math.round(r.getBoundingClientRect().height));
-          // cells that cut their text without an ellipsis and a tooltip
-          const clipped = [...el.querySelectorAll('.el-table__body td .cell:not(.el-tooltip)')].filter(
-            (x) => x.scrollWidth > x.clientWidth,
-          );
-          return { overflow: wrap.scrollWidth - wrap.clientWidth, rowHeights: new Set(heights).size, clipped: clipped.length };
-        });
+        const fit = await tableFit(p, '[data-test=relay-active]');
         expect({ locale, multi, ...fit }).toEqual({ locale, multi, overflow: 0, rowHeights: 1, clipped: 0 });
       }
       // the in-flight mark is a spinner and a count, named in full for screen readers and on hover
@@ -169,6 +161,10 @@ describe('relay sessions console (Chromium)', () => {
       const named = locale === 'en' ? '1 in flight' : '进行中 1';
       expect(await mark.getAttribute('title')).toBe(named);
       expect(await mark.locator('.visually-hidden').textContent()).toBe(named);
+      // the providers' columns (their on/off switch last before the actions) fit as well
+      await p.goto(`${t.url}/relay/providers`);
+      await p.locator('[data-test=relay-providers-table]').waitFor();
+      expect((await tableFit(p, '[data-test=relay-providers-table]')).overflow).toBe(0);
       await c.close();
     }
   });

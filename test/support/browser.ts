@@ -45,3 +45,23 @@ export async function screenshotSettled(page: Page, path: string): Promise<void>
   await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'));
   await page.screenshot({ path });
 }
+
+export interface TableFit {
+  /** how far the columns reach past the table's width (0: no sideways scrolling) */
+  overflow: number;
+  /** distinct heights of the body rows (1: no row wraps onto more lines than another) */
+  rowHeights: number;
+  /** body cells that cut their content without an ellipsis and a tooltip */
+  clipped: number;
+}
+
+/** How an Element Plus table inside `container` fits its width. */
+export function tableFit(page: Page, container: string): Promise<TableFit> {
+  return page.locator(container).evaluate((el) => {
+    const table = el.matches('.el-table') ? el : el.querySelector('.el-table')!;
+    const header = table.querySelector('.el-table__header') as HTMLElement;
+    const heights = [...table.querySelectorAll('.el-table__body tr')].map((r) => Math.round(r.getBoundingClientRect().height));
+    const clipped = [...table.querySelectorAll('.el-table__body td .cell:not(.el-tooltip)')].filter((x) => x.scrollWidth > x.clientWidth);
+    return { overflow: Math.max(0, header.offsetWidth - table.clientWidth), rowHeights: new Set(heights).size, clipped: clipped.length };
+  });
+}
