@@ -56,6 +56,23 @@ describe('GET requests asked for before the console runs', () => {
     expect(fetchMock).toHaveBeenCalledTimes(2);
   });
 
+  it('are read whole as they arrive: a body cut off is a network error, as for any request', async () => {
+    const cut = new Response(
+      new ReadableStream({
+        start(c) {
+          c.error(new Error('connection reset'));
+        },
+      }),
+      { status: 200 },
+    );
+    stubFetch(cut);
+    prefetch('/api/tenants/7');
+    const err = (await api.get('/api/tenants/7').catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect([err.status, err.code]).toEqual([0, 'NETWORK']);
+    expect(err.message).toMatch(/connection reset/);
+  });
+
   it('are forgotten by any other request (sign-in, sign-out, a kill)', async () => {
     const fetchMock = stubFetch(json({ who: 'before sign-in' }), json({ ok: true }), json({ who: 'after sign-in' }));
     prefetch('/api/auth/me');

@@ -38,26 +38,38 @@ export function handleUnauthenticated(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
+/** An answer read whole: its status and its body. */
+interface Answer {
+  status: number;
+  statusText: string;
+  text: string;
+}
+
+async function answer(url: string, init: RequestInit): Promise<Answer> {
+  const res = await fetch(url, init);
+  return { status: res.status, statusText: res.statusText, text: res.status === 204 ? '' : await res.text() };
+}
+
 /**
- * GET requests started before the console's scripts have run (src/app/boot.ts). The first identical
- * GET within a few seconds takes the response over instead of asking again, and reads it as its own
- * (errors included). Any other request (sign-in, sign-out, a kill...) forgets them: what was read
- * before it may no longer hold.
+ * GET requests started before the console's scripts have run (src/app/boot.ts), their bodies read as
+ * they arrive. The first identical GET within a few seconds takes the answer over instead of asking
+ * again, and reads it as its own (errors included). Any other request (sign-in, sign-out, a kill...)
+ * forgets them: what was read before it may no longer hold.
  */
 const PREFETCH_MS = 5000;
-const prefetched = new Map<string, { at: number; response: Promise<Response> }>();
+const prefetched = new Map<string, { at: number; answer: Promise<Answer> }>();
 
 export function prefetch(path: string, query?: Query): void {
   const url = withQuery(path, query);
-  const response = fetch(url, { method: 'GET', headers: { Accept: 'application/json' }, credentials: 'same-origin' });
-  response.catch(() => undefined); // read by the request that takes it over, if any
-  prefetched.set(url, { at: performance.now(), response });
+  const early = answer(url, { method: 'GET', headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+  early.catch(() => undefined); // read by the request that takes it over, if any
+  prefetched.set(url, { at: performance.now(), answer: early });
 }
 
-function takePrefetched(url: string): Promise<Response> | undefined {
+function takePrefetched(url: string): Promise<Answer> | undefined {
   const p = prefetched.get(url);
   prefetched.delete(url);
-  return p && performance.now() - p.at < PREFETCH_MS ? p.response : undefined;
+  return p && performance.now() - p.at < PREFETCH_MS ? p.answer : undefined;
 }
 
 export async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
@@ -66,17 +78,16 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   const url = withQuery(path, query);
   if (method !== 'GET') prefetched.clear();
-  let res: Response;
+  let res: Answer;
   try {
     res = await ((method === 'GET' ? takePrefetched(url) : undefined) ??
-      fetch(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) }));
+      answer(url, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) }));
   } catch (err) {
     throw new ApiError(0, 'NETWORK', `The server cannot be reached: ${(err as Error).message}`);
   }
   if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  const data: unknown = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
+  const data: unknown = res.text ? JSON.parse(res.text) : undefined;
+  if (res.status < 200 || res.status > 299) {
     const e = (data ?? {}) as Partial<ApiErrorBody>;
     if (res.status === 401 && onUnauthenticated) onUnauthenticated();
     throw new ApiError(res.status, e.code ?? 'HTTP_' + res.status, e.message ?? res.statusText, e.details);
