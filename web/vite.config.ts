@@ -57,8 +57,8 @@ export default defineConfig({
         // all of it, rather than one small chunk per combination of pages: a page opened cold asks for ~20 files fewer.
         codeSplitting: {
           groups: [
-            // src/app/boot.ts and the little it imports, in a chunk of their own that the entry imports first: its
-            // requests go out before the libraries are evaluated
+            // src/app/boot.ts and the little it imports (keep the list in step with its imports), in a chunk of
+            // their own that the entry imports first: its requests go out before the libraries are evaluated
             { name: 'boot', test: /src[\\/](app[\\/]boot|api[\\/]http|features[\\/]db-sessions[\\/](api|view-state))\.ts$/, priority: 1 },
             { name: 'vendor', test: /node_modules/, entriesAware: true, entriesAwareMergeThreshold: 60_000 },
           ],

@@ -40,6 +40,7 @@ export function handleUnauthenticated(fn: () => void): void {
 
 /** An answer read whole: its status and its body. */
 interface Answer {
+  ok: boolean;
   status: number;
   statusText: string;
   text: string;
@@ -47,7 +48,7 @@ interface Answer {
 
 async function answer(url: string, init: RequestInit): Promise<Answer> {
   const res = await fetch(url, init);
-  return { status: res.status, statusText: res.statusText, text: res.status === 204 ? '' : await res.text() };
+  return { ok: res.ok, status: res.status, statusText: res.statusText, text: res.status === 204 ? '' : await res.text() };
 }
 
 /**
@@ -87,7 +88,7 @@ export async function request<T>(method: string, path: string, body?: unknown, q
   }
   if (res.status === 204) return undefined as T;
   const data: unknown = res.text ? JSON.parse(res.text) : undefined;
-  if (res.status < 200 || res.status > 299) {
+  if (!res.ok) {
     const e = (data ?? {}) as Partial<ApiErrorBody>;
     if (res.status === 401 && onUnauthenticated) onUnauthenticated();
     throw new ApiError(res.status, e.code ?? 'HTTP_' + res.status, e.message ?? res.statusText, e.details);
