@@ -72,19 +72,23 @@ export async function createApp(config: AppConfig, opts: { logger?: JsonLogger }
 
   const dist = webDist(config);
   if (dist) {
-    app.use(precompressedAssets(dist));
-    app.use(
-      express.static(dist, {
-        index: false,
-        // hashed assets never change; anything else (favicon...) is revalidated
-        setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? IMMUTABLE_CACHE : 'no-cache'),
-      }),
-    );
-    // History-mode routes of the console; /api and /v1 stay with Nest. A missing file (a path ending
-    // in an extension, fetched as an image or a script rather than opened as a page) gets 404, not
-    // the console's HTML.
+    const files = express.static(dist, {
+      index: false,
+      // hashed assets never change; anything else (favicon...) is revalidated
+      setHeaders: (res, path) => res.setHeader('Cache-Control', /[\\/]assets[\\/]/.test(path) ? IMMUTABLE_CACHE : 'no-cache'),
+    });
+    const assets = precompressedAssets(dist);
+    // /api and /v1 stay with Nest and never touch the file system: a stat that fails on every API
+    // request cost a thread-pool round trip and an error object each.
+    const forNest = (req: express.Request) => req.path.startsWith('/api') || req.path.startsWith('/v1');
     app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/v1')) return next();
+      if (forNest(req)) return next();
+      assets(req, res, (err?: unknown) => (err ? next(err) : files(req, res, next)));
+    });
+    // History-mode routes of the console. A missing file (a path ending in an extension, fetched as
+    // an image or a script rather than opened as a page) gets 404, not the console's HTML.
+    app.use((req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (req.method !== 'GET' || forNest(req)) return next();
       if (/\.[a-z0-9]+$/i.test(req.path) && !(req.headers.accept ?? '').includes('text/html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(dist, 'index.html'));
