@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { existsSync, statSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
 /** Vite names build outputs `<name>-<hash>.<ext>` under /assets: their content never changes. */
@@ -27,13 +27,41 @@ export function acceptedEncodings(header: string | undefined): ('br' | 'gzip')[]
   return (['br', 'gzip'] as const).filter(ok);
 }
 
+interface CachedAsset {
+  type: string;
+  /** whole seconds, as Last-Modified carries them */
+  modified: number;
+  identity: Buffer;
+  br?: Buffer;
+  gzip?: Buffer;
+}
+
+async function readVariant(path: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadAsset(file: string, type: string): Promise<CachedAsset | null> {
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return null;
+  const [identity, br, gzip] = await Promise.all([readFile(file), readVariant(`${file}.br`), readVariant(`${file}.gz`)]);
+  return { type, modified: Math.floor(info.mtimeMs / 1000), identity, br, gzip };
+}
+
 /**
- * Serves `<file>.br` / `<file>.gz` written at build time for hashed assets when the client accepts
- * them (with Content-Encoding and Vary), and marks every hashed asset immutable for a year.
- * Anything it does not handle goes on to the plain static handler.
+ * Serves the hashed assets under /assets from memory: each file and the `<file>.br` / `<file>.gz`
+ * written beside it at build time are read once, on first request, and answered from then on in
+ * one write (the variant the client accepts, with Content-Encoding and Vary), immutable for a year.
+ * Their names change with their content, so nothing read needs invalidating; a file that is not
+ * there is not remembered (a later build may add it). Anything it does not handle goes on to the
+ * plain static handler.
  */
 export function precompressedAssets(dist: string) {
   const assets = join(dist, 'assets');
+  const cache = new Map<string, Promise<CachedAsset | null>>();
   return (req: Request, res: Response, next: NextFunction): void => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.startsWith('/assets/')) return next();
     let rel: string;
@@ -43,20 +71,37 @@ export function precompressedAssets(dist: string) {
       return next();
     }
     const file = join(assets, rel);
-    if (!file.startsWith(assets + sep) || !existsSync(file)) return next();
-    res.setHeader('Cache-Control', IMMUTABLE_CACHE);
     const type = TYPES[extname(file)];
-    if (!type) return next();
-    res.setHeader('Vary', 'Accept-Encoding');
-    for (const enc of acceptedEncodings(req.headers['accept-encoding'])) {
-      const variant = `${file}${enc === 'br' ? '.br' : '.gz'}`;
-      if (!existsSync(variant)) continue;
-      res.setHeader('Content-Type', type);
-      res.setHeader('Content-Encoding', enc);
-      res.setHeader('Content-Length', String(statSync(variant).size));
-      res.sendFile(variant, { headers: { 'Cache-Control': IMMUTABLE_CACHE }, lastModified: true, cacheControl: false });
-      return;
+    if (!file.startsWith(assets + sep) || !type) return next();
+    let entry = cache.get(file);
+    if (!entry) {
+      entry = loadAsset(file, type);
+      cache.set(file, entry);
     }
-    next();
+    entry.then((asset) => {
+      if (!asset) {
+        cache.delete(file);
+        return next();
+      }
+      send(req, res, asset);
+    }, next);
   };
+}
+
+function send(req: Request, res: Response, asset: CachedAsset): void {
+  res.setHeader('Cache-Control', IMMUTABLE_CACHE);
+  res.setHeader('Last-Modified', new Date(asset.modified * 1000).toUTCString());
+  if (asset.br || asset.gzip) res.setHeader('Vary', 'Accept-Encoding');
+  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  if (!Number.isNaN(since) && asset.modified * 1000 <= since) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  const encoding = acceptedEncodings(req.headers['accept-encoding']).find((enc) => asset[enc] !== undefined);
+  const body = encoding ? asset[encoding]! : asset.identity;
+  res.setHeader('Content-Type', asset.type);
+  if (encoding) res.setHeader('Content-Encoding', encoding);
+  res.setHeader('Content-Length', String(body.length));
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
