@@ -170,6 +170,23 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
               right: true,
             });
           }
+          // every header title is whole: its text is no wider than its box (no ellipsis)
+          const cut = await page.$$eval('.session-table .col-head__title', (titles) =>
+            titles
+              .filter((t) => {
+                const text = document.createRange();
+                text.selectNodeContents(t);
+                return text.getBoundingClientRect().width > t.getBoundingClientRect().width + 0.01;
+              })
+              .map((t) => t.textContent),
+          );
+          expect({ locale, width, cut }).toEqual({ locale, width, cut: [] });
+          // the source (host:port) is whole: spare width shows it before it widens the SQL column
+          const source = page.locator(`[data-test=session-row-${inTrx.threadId}] span.cell-text.mono`, { hasText: ':' });
+          expect(await source.evaluate((el) => ({ text: el.textContent, whole: el.scrollWidth <= el.clientWidth }))).toEqual({
+            text: expect.stringMatching(/^[\d.]+:\d+$/),
+            whole: true,
+          });
           // the idle-in-transaction tag is whole and the pinned 操作 column starts after 状态 ends
           const tag = await box(page, `[data-test=session-idle-txn-${inTrx.threadId}]`);
           const kill = await box(page, `[data-test=session-kill-${inTrx.threadId}]`);
@@ -346,7 +363,12 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     const fields = await page.locator('[data-test=session-detail-fields]').innerText();
     for (const label of ['线程状态', '内存使用', '执行时间', '事务开始时间', '事务时长']) expect(fields).toContain(label);
     for (const raw of ['threadState', 'memoryUsed', 'timeMs', 'trxStarted', 'maxStage']) expect(fields).not.toContain(raw);
-    expect(await page.locator('[data-test=session-detail-transaction]').innerText()).toContain('IDLE_IN_TRANSACTION');
+    // each field once: the elapsed milliseconds are in 执行时间, the transaction's age in 事务时长 only
+    const labels = await page.locator('[data-test=session-detail-fields] .el-descriptions__label').allInnerTexts();
+    expect(labels).toEqual(expect.arrayContaining(['执行时间', '事务状态', '事务时长']));
+    expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
+    expect(await page.locator('[data-test=session-detail-time]').innerText()).toMatch(/ \([\d.]+ ms\)$/);
+    expect(await page.locator('[data-test=session-detail-transaction]').innerText()).toBe('IDLE_IN_TRANSACTION');
     if (SHOTS) await screenshotSettled(page, `${SHOTS}/console-detail.png`);
     await page.locator('[data-test=session-detail-refresh]').click();
     await page.locator('[data-test=session-detail-snapshot]').waitFor();
