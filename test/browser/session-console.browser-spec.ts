@@ -187,8 +187,15 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
             text: expect.stringMatching(/^[\d.]+:\d+$/),
             whole: true,
           });
+          // the row's actions (关闭会话 更多 and its arrow) are whole in their cell
+          const actions = page.locator(`[data-test=session-row-${inTrx.threadId}] .session-actions`);
+          expect(await actions.evaluate((el) => el.scrollWidth <= el.clientWidth)).toBe(true);
           // the idle-in-transaction tag is whole and the pinned 操作 column starts after 状态 ends
           const tag = await box(page, `[data-test=session-idle-txn-${inTrx.threadId}]`);
+          const tagCell = await page
+            .locator(`[data-test=session-idle-txn-${inTrx.threadId}]`)
+            .evaluate((el) => (el.parentElement as HTMLElement).getBoundingClientRect().right);
+          expect(tag.x + tag.width).toBeLessThanOrEqual(tagCell - 7.5);
           const kill = await box(page, `[data-test=session-kill-${inTrx.threadId}]`);
           const state = await box(page, `[data-test=session-head-state]`);
           expect(tag.x + tag.width).toBeLessThanOrEqual(kill.x);
