@@ -56,7 +56,7 @@ async function loadAsset(file: string, type: string): Promise<CachedAsset | null
  * written beside it at build time are read once, on first request, and answered from then on in
  * one write (the variant the client accepts, with Content-Encoding and Vary), immutable for a year.
  * Their names change with their content, so nothing read needs invalidating; a file that is not
- * there is not remembered (a later build may add it). Anything it does not handle goes on to the
+ * there, or could not be read, is not remembered (a later build may add it). Anything it does not handle goes on to the
  * plain static handler.
  */
 export function precompressedAssets(dist: string) {
@@ -78,13 +78,20 @@ export function precompressedAssets(dist: string) {
       entry = loadAsset(file, type);
       cache.set(file, entry);
     }
-    entry.then((asset) => {
-      if (!asset) {
+    entry.then(
+      (asset) => {
+        if (!asset) {
+          cache.delete(file);
+          return next();
+        }
+        send(req, res, asset);
+      },
+      (err: unknown) => {
+        // a read that failed is not remembered either: the next request tries again
         cache.delete(file);
-        return next();
-      }
-      send(req, res, asset);
-    }, next);
+        next(err);
+      },
+    );
   };
 }
 
