@@ -205,7 +205,10 @@ describe('cold load of the tenant session page', () => {
       // the second reload runs the scripts from V8's code cache, which the first reload produced
       const chromeTrace = i === RUNS - 1 ? process.env.BENCH_CHROME_TRACE : undefined;
       if (chromeTrace)
-        await browser.startTracing(page, { path: chromeTrace, categories: ['devtools.timeline', 'v8', 'v8.execute', 'blink', 'loading', 'disabled-by-default-v8.cpu_profiler'] });
+        await browser.startTracing(page, {
+          path: chromeTrace,
+          categories: ['devtools.timeline', 'v8', 'v8.execute', 'blink', 'loading', 'disabled-by-default-v8.cpu_profiler'],
+        });
       await page.reload();
       warmAgain.push(await firstRowPainted(page));
       if (chromeTrace) await browser.stopTracing();

@@ -52,7 +52,9 @@ async function idleConnections(n: number): Promise<ChildProcess> {
 
 /** bench/bare-list-server.mjs on the tenant: the least any HTTP service could do for the list. */
 async function bareServer(): Promise<{ url: string; child: ChildProcess }> {
-  const child = fork(join(__dirname, 'bare-list-server.mjs'), [JSON.stringify(STACK.tenantB)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(__dirname, 'bare-list-server.mjs'), [JSON.stringify(STACK.tenantB)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`the bare list server exited with ${code}`)));
