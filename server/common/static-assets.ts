@@ -56,8 +56,8 @@ async function loadAsset(file: string, type: string): Promise<CachedAsset | null
  * written beside it at build time are read once, on first request, and answered from then on in
  * one write (the variant the client accepts, with Content-Encoding and Vary), immutable for a year.
  * Their names change with their content, so nothing read needs invalidating; a file that is not
- * there, or could not be read, is not remembered (a later build may add it). Anything it does not handle goes on to the
- * plain static handler.
+ * there, or could not be read, is not remembered (a later build may add it). Anything it does not
+ * handle goes on to the plain static handler.
  */
 export function precompressedAssets(dist: string) {
   const assets = join(dist, 'assets');
