@@ -5,6 +5,7 @@ import 'element-plus/es/components/message/style/css';
 import 'element-plus/es/components/message-box/style/css';
 import { createPinia } from 'pinia';
 import { createApp } from 'vue';
+import { START_LOCATION } from 'vue-router';
 import { vPermission } from '@/access/permission.directive';
 import { usePermissionStore } from '@/access/permission.store';
 import { vKeyboardMenu } from './keyboard-menu';
@@ -29,7 +30,10 @@ app.directive('keyboard-menu', vKeyboardMenu);
 
 handleUnauthenticated(() => {
   const current = router.currentRoute.value;
-  if (!current.meta.public) void router.push({ name: 'login', query: { redirect: current.fullPath } });
+  // Before the first navigation has finished there is no page to return to: its guard sends the
+  // visitor to sign in, with the page asked for (a redirect from here would name the start, "/").
+  if (current === START_LOCATION || current.meta.public) return;
+  void router.push({ name: 'login', query: { redirect: current.fullPath } });
 });
 
 // the route's own chunks load alongside the sign-in check rather than after it
