@@ -444,6 +444,28 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     expect(page.url()).not.toContain('user=');
   });
 
+  it('7. a column search opens from its icon and closes on the icon again or on a click outside', async () => {
+    await openVictims();
+    const listed = page.url();
+    const icon = page.locator('[data-test=session-filter-user]');
+    const input = page.locator('input[data-test=session-filter-input-user]');
+    expect(await page.locator('input[data-test^=session-filter-input-]').count()).toBe(0);
+    await icon.click();
+    await input.waitFor();
+    // the icon says it opens a dialog, and that it is open
+    expect(await icon.getAttribute('aria-haspopup')).toBe('dialog');
+    expect(await icon.getAttribute('aria-expanded')).toBe('true');
+    await page.locator('[data-test=session-total]').click();
+    await input.waitFor({ state: 'hidden' });
+    expect(await icon.getAttribute('aria-expanded')).toBe('false');
+    await icon.click();
+    await input.waitFor();
+    await icon.click();
+    await input.waitFor({ state: 'hidden' });
+    // closing applies nothing
+    expect(page.url()).toBe(listed);
+  });
+
   it('8. the first load shows a skeleton, not “no sessions”; a down tenant shows its error, retry and test', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
