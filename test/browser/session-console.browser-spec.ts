@@ -629,7 +629,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     expect(failing).toEqual([]);
   });
 
-  it('14/16. readable times; hashed assets come compressed and immutable', async () => {
+  it('14/16. readable times; hashed assets come compressed and immutable; boot.ts runs ahead of the libraries', async () => {
     await openVictims();
     const time = page.locator(`[data-test=session-row-${running.threadId}] [data-seconds]`);
     expect(await time.innerText()).toMatch(/^\d+(\.\d)?s$|^\d+m \d+s$/);
@@ -666,6 +666,16 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
       });
       expect(a.cache).toBe('public, max-age=31536000, immutable');
     }
+
+    // boot.ts is a module script of its own ahead of the entry and imports no other chunk, so it runs
+    // (asking for the sign-in check, the page's data and its chunks) without waiting for the libraries
+    const html = await (await page.request.get(`${t.url}/`)).text();
+    const scripts = [...html.matchAll(/<script type="module"[^>]* src="([^"]+)"/g)].map((m) => m[1]!);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[0]).toMatch(/^\/assets\/boot-[\w-]+\.js$/);
+    const boot = await (await page.request.get(`${t.url}${scripts[0]}`)).text();
+    expect(boot).not.toMatch(/\bfrom\s*["'`]|(^|[;\n])import\s*["'`{*]/);
+    expect(boot).toMatch(/import\(["'`]\.\/TenantSessionsView-/);
   });
 
   it('15. the create-user form asks whether the password must be changed at first sign-in, and sign-in honours it', async () => {
