@@ -1,6 +1,7 @@
 import { markRaw, toRaw } from 'vue';
 import { createI18n } from 'vue-i18n';
 import en from './en';
+import { messageCompiler } from './message-compiler';
 import zhCN from './zh-CN';
 
 export type Locale = 'zh-CN' | 'en';
@@ -19,6 +20,7 @@ export const i18n = createI18n({
   // in a deep ref), so reading one goes through no proxy. A change of language re-renders through
   // the locale, not through the messages.
   messages: { 'zh-CN': markRaw({ ...zhCN }), en: markRaw({ ...en }) },
+  messageCompiler,
 });
 
 export function setLocale(locale: Locale): void {
