@@ -138,13 +138,15 @@ export class AccessGuard implements CanActivate {
       const c = await this.clusterRepo.findOne({ where: { id }, select: { id: true } });
       if (c) clusterId = c.id;
     }
-    const [notFoundCode, kindName] =
-      r.kind === 'tenant' ? (['TENANT_NOT_FOUND', 'Tenant'] as const) : (['CLUSTER_NOT_FOUND', 'Cluster'] as const);
     // made only when refused: an error records its stack when constructed
-    const notFound = (): AppError => new AppError(notFoundCode, `${kindName} ${raw} does not exist`);
+    const notFound = (): AppError =>
+      r.kind === 'tenant'
+        ? new AppError('TENANT_NOT_FOUND', `Tenant ${raw} does not exist`)
+        : new AppError('CLUSTER_NOT_FOUND', `Cluster ${raw} does not exist`);
     if (clusterId === undefined) {
-      await this.deny(req, p, auditAs, 'not_found', notFoundCode, { tenantId: r.kind === 'tenant' ? id : null });
-      throw notFound();
+      const err = notFound();
+      await this.deny(req, p, auditAs, 'not_found', err.code, { tenantId: r.kind === 'tenant' ? id : null });
+      throw err;
     }
     // A cluster is visible when the caller may read it or one of its tenants.
     let level = levelOn(p, clusterId, tenantId);
@@ -154,8 +156,9 @@ export class AccessGuard implements CanActivate {
     }
     if (level === null && registryManager && r.level === 'read_only') level = 'read_only';
     if (level === null) {
-      await this.deny(req, p, auditAs, 'not_found', notFoundCode, { clusterId, tenantId });
-      throw notFound();
+      const err = notFound();
+      await this.deny(req, p, auditAs, 'not_found', err.code, { clusterId, tenantId });
+      throw err;
     }
     if (!satisfies(level, r.level)) {
       await this.deny(req, p, auditAs, 'denied', 'PERMISSION_DENIED', { clusterId, tenantId });
