@@ -60,7 +60,6 @@ describe("the console's message compiler", () => {
           named: 'Closed {n} sessions',
           plural: 'no session | one session | {n} sessions',
           linked: '@:plain now',
-          odd: 'a { b',
         },
       },
     });

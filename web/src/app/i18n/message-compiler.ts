@@ -1,5 +1,5 @@
 import { compile } from '@intlify/core-base';
-import type { MessageCompiler, MessageContext, MessageFunction } from 'vue-i18n';
+import type { MessageCompiler, MessageContext } from 'vue-i18n';
 
 /** What makes a message more than its text: placeholders {…}, linked messages @:…, plural cases |, % literals. */
 const SYNTAX = /[{}@|%]/;
@@ -13,6 +13,6 @@ const SYNTAX = /[{}@|%]/;
  */
 export const messageCompiler: MessageCompiler = (message, context) => {
   if (typeof message !== 'string' || SYNTAX.test(message)) return compile(message, context);
-  let compiled: MessageFunction | undefined;
-  return (ctx: MessageContext) => (ctx.type === 'text' ? message : (compiled ??= compile(message, context))(ctx));
+  // vue-i18n's compiler keeps what it compiled, by message
+  return (ctx: MessageContext) => (ctx.type === 'text' ? message : compile(message, context)(ctx));
 };
