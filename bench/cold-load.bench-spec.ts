@@ -9,8 +9,8 @@
  *   more and keeps the result), warm again (a second reload: the scripts' compiled code comes from
  *   V8's code cache too, as for a console opened every day) and in-app (the tenant menu's
  *   overview → sessions, timed from the click).
- * - BENCH_TRACE=1 also prints each load's request waterfall, when the layout, view and first row
- *   appeared and the page's performance marks; BENCH_PROFILE=1 the main thread's CPU time of the
+ * - BENCH_TRACE=1 also prints each load's request waterfall (start → first byte → end), when the
+ *   layout, view and first row appeared and the page's performance marks; BENCH_PROFILE=1 the main thread's CPU time of the
  *   last cold run, by script; BENCH_CHROME_TRACE=<file> writes a Chrome trace of the last second reload.
  * - floor: the session list request alone, timed in the same page (fetch of /api/tenants/:id/sessions).
  *
@@ -70,14 +70,14 @@ function largest(ms: Map<string, number>, n: number): string {
     .join('\n');
 }
 
-/** BENCH_TRACE: the page's request waterfall (from the navigation) and when the layout, view and first row appeared. */
+/** BENCH_TRACE: the page's request waterfall (from the navigation: start → first byte → end) and when the layout, view and first row appeared. */
 async function printTrace(page: Page, what: string): Promise<void> {
   const entries = await page.evaluate(() =>
     performance
       .getEntriesByType('resource')
       .map(
         (e) =>
-          `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
+          `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseStart.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
       ),
   );
   const marks = await page.evaluate(() => (window as unknown as { __marks: unknown }).__marks);
