@@ -10,8 +10,9 @@
  *   V8's code cache too, as for a console opened every day) and in-app (the tenant menu's
  *   overview → sessions, timed from the click).
  * - BENCH_TRACE=1 also prints each load's request waterfall (start → first byte → end), when the
- *   layout, view and first row appeared and the page's performance marks; BENCH_PROFILE=1 the main thread's CPU time of the
- *   last cold run, by script; BENCH_CHROME_TRACE=<file> writes a Chrome trace of the last second reload.
+ *   layout, view and first row appeared and the page's performance marks; BENCH_PROFILE=1 the main
+ *   thread's CPU time of the last cold run, by script; BENCH_CHROME_TRACE=<file> writes a Chrome
+ *   trace of the last second reload.
  * - floor: the session list request alone, timed in the same page (fetch of /api/tenants/:id/sessions).
  *
  * Prints only; nothing is asserted about speed.
@@ -70,7 +71,10 @@ function largest(ms: Map<string, number>, n: number): string {
     .join('\n');
 }
 
-/** BENCH_TRACE: the page's request waterfall (from the navigation: start → first byte → end) and when the layout, view and first row appeared. */
+/**
+ * BENCH_TRACE: the page's request waterfall (from the navigation: start → first byte → end) and when
+ * the layout, view and first row appeared.
+ */
 async function printTrace(page: Page, what: string): Promise<void> {
   const entries = await page.evaluate(() =>
     performance

@@ -81,8 +81,8 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     // One stylesheet for the whole console (285 kB, 39 kB gzip) rather than one beside each chunk: a
     // session page opened cold asked for 12 stylesheets (7 before its first script could run), and
-    // Chromium's cost per file outweighed parsing the other pages' rules (cold load ~100 ms sooner
-    // in interleaved runs; reloads unchanged within their noise).
+    // Chromium's cost per file outweighed parsing the other pages' rules (cold load's median 3–139 ms
+    // sooner in four interleaved runs of 12–20 loads each; reloads unchanged within their noise).
     cssCodeSplit: false,
     rolldownOptions: {
       output: {
