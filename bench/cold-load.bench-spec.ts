@@ -77,12 +77,10 @@ function largest(ms: Map<string, number>, n: number): string {
  */
 async function printTrace(page: Page, what: string): Promise<void> {
   const entries = await page.evaluate(() =>
-    performance
-      .getEntriesByType('resource')
-      .map(
-        (e) =>
-          `${e.name.replace(location.origin, '')} ${e.startTime.toFixed(0)}→${(e as PerformanceResourceTiming).responseStart.toFixed(0)}→${(e as PerformanceResourceTiming).responseEnd.toFixed(0)}`,
-      ),
+    performance.getEntriesByType('resource').map((e) => {
+      const r = e as PerformanceResourceTiming;
+      return `${r.name.replace(location.origin, '')} ${r.startTime.toFixed(0)}→${r.responseStart.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
+    }),
   );
   const marks = await page.evaluate(() => (window as unknown as { __marks: unknown }).__marks);
   const pm = await page.evaluate(() =>

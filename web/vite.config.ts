@@ -86,7 +86,7 @@ export default defineConfig({
     cssCodeSplit: false,
     rolldownOptions: {
       output: {
-        // Libraries (Vue, Element Plus components with their styles...) in a few chunks, each shared by the pages that use
+        // Libraries (Vue, Element Plus components...) in a few chunks, each shared by the pages that use
         // all of it, rather than one small chunk per combination of pages: a page opened cold asks for ~20 files fewer.
         codeSplitting: {
           groups: [
@@ -103,8 +103,6 @@ export default defineConfig({
           ],
         },
         chunkFileNames: (chunk) => (chunk.name.startsWith('vendor') ? 'assets/vendor-[hash].js' : 'assets/[name]-[hash].js'),
-        assetFileNames: (asset) =>
-          asset.names.some((n) => n.startsWith('vendor')) ? 'assets/vendor-[hash][extname]' : 'assets/[name]-[hash][extname]',
       },
     },
   },
