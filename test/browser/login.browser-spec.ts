@@ -43,6 +43,27 @@ describe('console shell in Chromium', () => {
     await ctx.close();
   });
 
+  it('draws an icon for every side-menu entry, and no element the browser does not know', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.locator('[data-test=side-menu]').waitFor();
+    // an icon named by a menu entry but not registered renders as an unknown element, not an <svg>
+    const entries = await page.$$eval('[data-test=side-menu] > li', (lis) =>
+      lis.map((li) => ({
+        entry: li.getAttribute('data-test'),
+        svg: li.querySelector(':scope > .el-icon svg, :scope > div > .el-icon svg') !== null,
+      })),
+    );
+    expect(entries.length).toBeGreaterThanOrEqual(8);
+    expect(entries.filter((e) => !e.svg)).toEqual([]);
+    const unknown = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].filter((e) => e instanceof HTMLUnknownElement).map((e) => e.tagName),
+    );
+    expect(unknown).toEqual([]);
+    await ctx.close();
+  });
+
   it('runs under the Content-Security-Policy without a violation, and refuses to be framed', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

@@ -1,5 +1,6 @@
 import type { RouteRecordRaw } from 'vue-router';
 import type { MenuKey } from '@/access/permission.store';
+import type * as icons from './icons';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -22,7 +23,8 @@ export interface MenuEntry {
   key: string;
   title: string;
   path?: string;
-  icon?: string;
+  /** one of the icons main.ts registers (icons.ts): a name it does not know would render nothing */
+  icon?: keyof typeof icons;
   order: number;
   menus?: MenuKey[];
   adminOnly?: boolean;

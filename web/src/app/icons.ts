@@ -14,6 +14,7 @@ export {
   Refresh,
   Search,
   Setting,
+  Share,
   User,
   WarningFilled,
 } from '@element-plus/icons-vue';
