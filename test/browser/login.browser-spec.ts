@@ -49,10 +49,10 @@ describe('console shell in Chromium', () => {
     await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.locator('[data-test=side-menu]').waitFor();
     // an icon named by a menu entry but not registered renders as an unknown element, not an <svg>
-    const entries = await page.$$eval('[data-test=side-menu] > li', (lis) =>
-      lis.map((li) => ({
-        entry: li.getAttribute('data-test'),
-        svg: li.querySelector(':scope > .el-icon svg, :scope > div > .el-icon svg') !== null,
+    const entries = await page.$$eval('[data-test=side-menu] > li > :is(a, button)', (rows) =>
+      rows.map((row) => ({
+        entry: row.closest('[data-test]')?.getAttribute('data-test'),
+        svg: row.querySelector(':scope > .el-icon:not(.el-sub-menu__icon-arrow) svg') !== null,
       })),
     );
     expect(entries.length).toBeGreaterThanOrEqual(8);

@@ -568,9 +568,15 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
   });
 
   it('12. keyboard only: side menu, column search, 更多 menu and a kill', async () => {
+    // the side menu's entries are links: the first Tab of a page reaches them, Enter opens one
+    await page.goto(`${t.url}/dashboard`);
+    await page.locator('[data-test=side-menu]').waitFor();
+    await tabTo('[data-test=menu-tenants]', 10);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/tenants$/);
+    expect(await page.locator('[data-test=menu-tenants]').getAttribute('aria-current')).toBe('page');
+
     await openVictims();
-    // side menu items are in the tab order
-    expect(await page.locator('[data-test=side-menu] .el-menu-item[tabindex="0"]').count()).toBeGreaterThan(0);
 
     await page.locator('input[data-test=session-search]').focus();
     await tabTo('[data-test=session-filter-db]');

@@ -1,7 +1,7 @@
 import type zh from './zh-CN';
 
 const en: typeof zh = {
-  app: { name: 'SessionOps', logout: 'Sign out', language: 'Language', changePassword: 'Change password' },
+  app: { name: 'SessionOps', menu: 'Main menu', logout: 'Sign out', language: 'Language', changePassword: 'Change password' },
   menu: {
     dashboard: 'Overview',
     autonomous: 'Autonomous service',

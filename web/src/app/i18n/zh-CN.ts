@@ -1,5 +1,5 @@
 export default {
-  app: { name: 'SessionOps', logout: '退出登录', language: '语言', changePassword: '修改密码' },
+  app: { name: 'SessionOps', menu: '主菜单', logout: '退出登录', language: '语言', changePassword: '修改密码' },
   menu: {
     dashboard: '概览',
     autonomous: '自治服务',
