@@ -9,8 +9,8 @@
  *   more and keeps the result), warm again (a second reload: the scripts' compiled code comes from
  *   V8's code cache too, as for a console opened every day) and in-app (the tenant menu's
  *   overview → sessions, timed from the click).
- * - BENCH_TRACE=1 also prints each load's request waterfall (start → first byte → end), when the
- *   layout, view and first row appeared and the page's performance marks; BENCH_PROFILE=1 the main
+ * - BENCH_TRACE=1 also prints each load's document timing (its answer, parse done, module scripts
+ *   run), request waterfall (start → first byte → end), when the layout, view and first row appeared and the page's performance marks; BENCH_PROFILE=1 the main
  *   thread's CPU time of the last cold run, by script; BENCH_CHROME_TRACE=<file> writes a Chrome
  *   trace of the last second reload.
  * - floor: the session list request alone, timed in the same page (fetch of /api/tenants/:id/sessions).
@@ -72,8 +72,8 @@ function largest(ms: Map<string, number>, n: number): string {
 }
 
 /**
- * BENCH_TRACE: the page's request waterfall (from the navigation: start → first byte → end) and when
- * the layout, view and first row appeared.
+ * BENCH_TRACE: the document's timing, the page's request waterfall (from the navigation: start → first
+ * byte → end) and when the layout, view and first row appeared.
  */
 async function printTrace(page: Page, what: string): Promise<void> {
   const entries = await page.evaluate(() =>
@@ -82,6 +82,11 @@ async function printTrace(page: Page, what: string): Promise<void> {
       return `${r.name.replace(location.origin, '')} ${r.startTime.toFixed(0)}→${r.responseStart.toFixed(0)}→${r.responseEnd.toFixed(0)}`;
     }),
   );
+  // the document's own phases: its answer, the parse done, then its module scripts run (DOMContentLoaded)
+  const doc = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    return `document ${n.requestStart.toFixed(0)}→${n.responseStart.toFixed(0)}→${n.responseEnd.toFixed(0)}, interactive ${n.domInteractive.toFixed(0)}, scripts run by ${n.domContentLoadedEventStart.toFixed(0)}`;
+  });
   const marks = await page.evaluate(() => (window as unknown as { __marks: unknown }).__marks);
   const pm = await page.evaluate(() =>
     performance
@@ -89,7 +94,7 @@ async function printTrace(page: Page, what: string): Promise<void> {
       .map((m) => `${m.name}:${m.startTime.toFixed(0)}`)
       .join(' '),
   );
-  console.log(`${what}:\n${entries.join('\n')}\n${JSON.stringify(marks)}\n${pm}`);
+  console.log(`${what}:\n${doc}\n${entries.join('\n')}\n${JSON.stringify(marks)}\n${pm}`);
 }
 
 describe('cold load of the tenant session page', () => {
