@@ -64,6 +64,32 @@ describe('console shell in Chromium', () => {
     await ctx.close();
   });
 
+  it('switches the language from the header, and keeps it after a reload', async () => {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    const tenants = page.locator('[data-test=menu-tenants]');
+    await tenants.waitFor();
+    expect(await tenants.innerText()).toBe('租户');
+    // the control is named for assistive technology, in the page's language
+    const choose = async (label: string, name: string) => {
+      expect(await page.getByRole('combobox', { name: label }).count()).toBe(1);
+      await page.locator('[data-test=locale]').click();
+      await page.getByRole('option', { name }).click();
+    };
+    await choose('语言', 'English');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    expect(await tenants.innerText()).toBe('Tenants');
+    await page.reload();
+    await tenants.waitFor();
+    expect(await tenants.innerText()).toBe('Tenants');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await choose('Language', '简体中文');
+    await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
+    expect(await tenants.innerText()).toBe('租户');
+    await ctx.close();
+  });
+
   it('runs under the Content-Security-Policy without a violation, and refuses to be framed', async () => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
