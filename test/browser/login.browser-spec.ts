@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
-import { ADMIN_PASSWORD, startTestApp, TestApp } from '../support/app';
+import { wcagViolations } from '../support/a11y';
+import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, signIn } from '../support/browser';
 
 describe('console shell in Chromium', () => {
@@ -87,6 +88,54 @@ describe('console shell in Chromium', () => {
     await choose('Language', '简体中文');
     await page.waitForFunction(() => document.documentElement.lang === 'zh-CN');
     expect(await tenants.innerText()).toBe('租户');
+    await ctx.close();
+  });
+
+  it('meets WCAG 2.1 AA by axe-core: sign-in, overview, lists, administration, relay keys and providers, 404', async () => {
+    const admin = await login(t.url, 'admin', ADMIN_PASSWORD);
+    // rows with switches and menus to check, beside the administrator's own
+    await admin.post('/api/users', { username: 'axe-user', password: 'axe-user-password-1', roleIds: [] }).expect(201);
+    await admin.post('/api/relay/keys', { name: 'axe-key' }).expect(201);
+    await admin.post('/api/relay/providers', { name: 'axe-provider', baseUrl: 'http://127.0.0.1:9', apiKey: 'sk-axe' }).expect(201);
+    const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const page = await ctx.newPage();
+    const found: Record<string, string[]> = {};
+    const check = async (name: string) => {
+      const v = await wcagViolations(page);
+      if (v.length > 0) found[name] = v;
+    };
+    await page.goto(`${t.url}/login`);
+    await page.locator('[data-test=username]').waitFor();
+    await check('/login');
+    await signIn(page, t.url, 'admin', ADMIN_PASSWORD);
+    for (const [path, ready] of [
+      ['/dashboard', '[data-test=side-menu]'],
+      ['/tenants', '[data-test=side-menu]'],
+      ['/audit', '[data-test=audit-table]'],
+      ['/admin/users', '[data-test=user-enabled]'],
+      ['/admin/roles', '.el-table__row'],
+      ['/admin/grants', '[data-test=side-menu]'],
+      ['/admin/clusters', '[data-test=side-menu]'],
+      ['/relay/keys', '[data-test=relay-key-enabled]'],
+      ['/relay/providers', '[data-test=relay-provider-enabled]'],
+      ['/no/such/page', '[data-test=page-notFound]'],
+    ] as const) {
+      await page.goto(`${t.url}${path}`);
+      await page.locator(ready).first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await check(path);
+    }
+    // two forms, open
+    for (const [path, button] of [
+      ['/admin/users', 'user-create'],
+      ['/relay/providers', 'relay-provider-create'],
+    ] as const) {
+      await page.goto(`${t.url}${path}`);
+      await page.locator(`[data-test=${button}]`).click();
+      await page.locator('.el-dialog').waitFor();
+      await check(`${path}, ${button}`);
+    }
+    expect(found).toEqual({});
     await ctx.close();
   });
 

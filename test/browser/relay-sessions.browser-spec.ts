@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
+import { wcagViolations } from '../support/a11y';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { confirmBox, launchBrowser, signIn, tableFit } from '../support/browser';
 import { seedRelaySessions, SeedSession } from '../support/relay-seed';
@@ -217,6 +218,26 @@ describe('relay sessions console (Chromium)', () => {
     await expectText(activeList().locator('[data-test=relay-selected-count]'), '已选择 0 个');
     await activeList().locator('[data-test=relay-cancel-multi]').click();
     await activeList().locator('[data-test=relay-multi]').waitFor();
+  });
+
+  it('meets WCAG 2.1 AA by axe-core: the lists (inactive ones included, in selection mode) and a session’s requests', async () => {
+    const found: Record<string, string[]> = {};
+    const check = async (name: string) => {
+      await page.waitForLoadState('networkidle');
+      const v = await wcagViolations(page);
+      if (v.length > 0) found[name] = v;
+    };
+    await page.goto(`${t.url}/dashboard/sessions`);
+    await inactiveList().locator('.el-table__row').first().waitFor();
+    await activeList().locator('.el-table__row').first().waitFor();
+    await check('lists');
+    await activeList().locator('[data-test=relay-multi]').click();
+    await activeList().locator('[data-test=relay-select-all]').waitFor();
+    await check('lists, selecting');
+    await page.goto(`${t.url}/dashboard/sessions/${DETAIL}/messages?seq=2`);
+    await page.locator('[data-test=relay-tab-requestBody]').waitFor();
+    await check('requests');
+    expect(found).toEqual({});
   });
 
   it('opens a request by ?seq=, moves between requests with back/forward, shows the four tabs, copies and downloads', async () => {

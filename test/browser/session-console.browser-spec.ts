@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { wcagViolations } from '../support/a11y';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, screenshotSettled, signIn } from '../support/browser';
 import { freePort, waitFor } from '../support/servers';
@@ -633,6 +634,42 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     for (const [name, sel] of Object.entries(targets)) ratios[name] = Math.round((await contrastOf(page, sel)) * 100) / 100;
     const failing = Object.entries(ratios).filter(([, r]) => r < 4.5);
     expect(failing).toEqual([]);
+  });
+
+  it('13. the session pages, their overlays and the tenant overview meet WCAG 2.1 AA by axe-core', async () => {
+    const found: Record<string, string[]> = {};
+    const check = async (name: string) => {
+      await page.waitForLoadState('networkidle');
+      const v = await wcagViolations(page);
+      if (v.length > 0) found[name] = v;
+    };
+    await openVictims();
+    await check('sessions');
+    await page.locator('[data-test=session-columns]').click();
+    await page.locator('[data-test=session-column-chooser]').waitFor();
+    await check('column chooser');
+    await page.locator('[data-test=session-columns]').click();
+    await page.locator('[data-test=session-column-chooser]').waitFor({ state: 'hidden' });
+    await page.locator(`[data-test=session-sql-${running.threadId}]`).click();
+    await page.locator('[data-test=session-sql-dialog]').waitFor();
+    await check('SQL detail');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test=session-sql-dialog]').waitFor({ state: 'hidden' });
+    await page.locator(`[data-test=session-kill-${running.threadId}]`).click();
+    await page.locator('[data-test=session-confirm-cancel]').waitFor();
+    await check('kill confirmation');
+    await page.locator('[data-test=session-confirm-cancel]').click();
+    await page.locator('[data-test=session-confirm-cancel]').waitFor({ state: 'hidden' });
+    await page.goto(`${t.url}/tenants/${tenantId}`);
+    await page.locator('[data-test=tenant-title]').waitFor();
+    await check('tenant overview');
+    await page.goto(`${t.url}/tenants/${downTenantId}/sessions`);
+    await page.locator('[data-test=tenant-title]').waitFor();
+    await check('a tenant that is down');
+    await page.goto(`${t.url}/autonomous/clusters/${clusterId}/diagnosis`);
+    await page.locator(`[data-test=session-row-${running.threadId}]`).waitFor();
+    await check('cluster sessions');
+    expect(found).toEqual({});
   });
 
   it('14/16. readable times; hashed assets come compressed and immutable; boot.ts runs ahead of the libraries', async () => {

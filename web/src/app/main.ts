@@ -9,6 +9,7 @@ import { START_LOCATION } from 'vue-router';
 import { vPermission } from '@/access/permission.directive';
 import { usePermissionStore } from '@/access/permission.store';
 import { vKeyboardMenu } from './keyboard-menu';
+import { vPaginationLabel } from './pagination-label';
 import { handleUnauthenticated } from '@/api/http';
 import App from './App.vue';
 import { i18n } from './i18n';
@@ -22,11 +23,14 @@ app.use(pinia);
 // the sign-in check (already asked for by boot.ts), ahead of the route's chunks: every page waits for it
 void usePermissionStore(pinia).load();
 app.use(i18n);
+// the page's language is the console's from the start (index.html says zh-CN): screen readers read by it
+document.documentElement.lang = i18n.global.locale.value;
 app.use(router);
 // the icons templates and menu entries name as strings; everything else is imported where it is used
 for (const [name, component] of Object.entries(icons)) app.component(name, component);
 app.directive('permission', vPermission);
 app.directive('keyboard-menu', vKeyboardMenu);
+app.directive('pagination-label', vPaginationLabel);
 
 handleUnauthenticated(() => {
   const current = router.currentRoute.value;

@@ -58,6 +58,7 @@ const en: typeof zh = {
     copied: 'Copied',
     loading: 'Loading',
     noData: 'No data',
+    pageSize: 'Rows per page',
   },
 };
 

@@ -23,9 +23,6 @@ export const i18n = createI18n({
   messageCompiler,
 });
 
-// the page's language is the console's from the start (index.html says zh-CN): screen readers read by it
-document.documentElement.lang = i18n.global.locale.value;
-
 export function setLocale(locale: Locale): void {
   i18n.global.locale.value = locale;
   localStorage.setItem(STORAGE_KEY, locale);

@@ -56,5 +56,6 @@ export default {
     copied: '已复制',
     loading: '加载中',
     noData: '暂无数据',
+    pageSize: '每页条数',
   },
 };
