@@ -304,6 +304,46 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     expect((await session(sid)).inFlight).toBe('0');
   });
 
+  it('takes a session whose request stopped with its instance as idle: no fork, nothing shown in flight', async () => {
+    const up = await fake();
+    await addProvider(f.admin, up, { name: 'orphan', models: ['claude-sonnet-4-6-orphan'] });
+    const key = await addKey(f.admin, 'orphan');
+    const sid = `k${key.id}_orphan-1`;
+    // one message: a short request, which a busy session hands to a session of its own (a sub-agent)
+    const ask = () =>
+      sdk(f.t.url, key.secret, { 'x-session-id': 'orphan-1' }).messages.create({
+        model: 'claude-sonnet-4-6-orphan',
+        max_tokens: 5,
+        messages: userMessage(),
+      });
+    const listed = async () =>
+      ((await f.admin.get('/api/relay/sessions?state=active').expect(200)).body.items as { id: string; inFlight: number }[]).find(
+        (x) => x.id === sid,
+      );
+    await ask();
+    // an instance stopped in the middle of a request: the session still counts it, its lease lapsed
+    await f.redis.hset(keys.session(sid), 'inFlight', '1', 'lastStatus', 'in_progress');
+    await f.redis.zadd(keys.inflight(), Date.now() - 1, `${sid}|stopped`);
+    expect((await listed())?.inFlight).toBe(0);
+    await ask();
+    expect(await session(sid)).toMatchObject({ requests: '2', inFlight: '0', lastStatus: 'completed' });
+
+    // a session busy with a live request still hands a short request to a session of its own
+    const ctl = new AbortController();
+    const long = sdk(f.t.url, key.secret, { 'x-session-id': 'orphan-1', 'x-fake-chunks': '1000', 'x-fake-chunk-delay-ms': '20' });
+    const stream = long.messages.stream(
+      { model: 'claude-sonnet-4-6-orphan', max_tokens: 5, messages: userMessage() },
+      { signal: ctl.signal },
+    );
+    const done = stream.finalMessage().catch(() => undefined);
+    await new Promise<void>((resolve) => stream.once('text', () => resolve()));
+    expect((await listed())?.inFlight).toBe(1);
+    await ask();
+    expect((await session(sid)).requests).toBe('3');
+    ctl.abort();
+    await done;
+  });
+
   it('sends an SSE error event and records an error when the upstream closes mid-stream', async () => {
     const up = await fake();
     await addProvider(f.admin, up, { name: 'mid', models: ['claude-sonnet-4-6-mid'] });

@@ -116,6 +116,11 @@ export async function seedRelaySessions(
         }
       }
       if (n > 0) p.expire(k.requests(s.id), ttl);
+      // requests in flight hold leases, as an instance serving them would
+      for (let i = 0; i < (s.inFlight ?? 0); i++) {
+        p.zadd(k.inflight(), now + ttl * 1000, `${s.id}|seed-${i}`);
+        p.hincrby(k.inflightBySession(), s.id, 1);
+      }
       p.zadd(k.all(), lastAt, s.id);
       p.zadd(k.active(), lastAt, s.id);
       p.zadd(k.byUser(s.userId), lastAt, s.id);
@@ -125,6 +130,8 @@ export async function seedRelaySessions(
     }
     p.expire(k.all(), ttl);
     p.expire(k.active(), ttl);
+    p.expire(k.inflight(), ttl);
+    p.expire(k.inflightBySession(), ttl);
     await p.exec();
   }
 }

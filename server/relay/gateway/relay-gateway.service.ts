@@ -5,7 +5,7 @@ import { AppConfig } from '../../config/config';
 import { RelayKeysService, type RelayCaller } from '../keys/relay-keys.service';
 import { RelayProvidersService, type UpstreamProvider } from '../providers/relay-providers.service';
 import { RelayRedis } from '../sessions/relay-redis';
-import { boundFirst, RelaySessionTracker, type Candidate, type StoredPart } from '../sessions/relay-session.tracker';
+import { boundFirst, RelaySessionTracker, type Candidate, type OpenInput, type StoredPart } from '../sessions/relay-session.tracker';
 import type { RelayRequestStatus } from '../relay.types';
 import { sendAnthropicError, sseErrorEvent, type AnthropicErrorType } from './anthropic-error';
 import { CappedCapture, headersText } from './message-capture';
@@ -315,12 +315,12 @@ class RelayExchange implements InFlight {
     if (tracker.up) {
       try {
         const request: StoredPart | undefined = this.store ? this.requestPart() : undefined;
-        const start = (fork: boolean) =>
+        const start = (busy: OpenInput['busy']) =>
           tracker.start(
             this.sid,
             this.slotMember,
             {
-              forkIfBusy: fork,
+              busy,
               caller: this.caller,
               idSource: ids.source,
               model: this.model,
@@ -331,11 +331,16 @@ class RelayExchange implements InFlight {
             this.caller,
             candidates(order),
           );
-        let started = await start(forkIfBusy);
+        let started = await start(forkIfBusy ? 'fork' : 'none');
         if (started.open.kind === 'fork') {
-          // a short request while the session is busy: a parallel sub-agent gets its own session
-          this.sid = newSessionId(this.caller.keyId);
-          started = await start(false);
+          if ((await tracker.leasedRequests(this.sid)) > 0) {
+            // a short request while the session is busy: a parallel sub-agent gets its own session
+            this.sid = newSessionId(this.caller.keyId);
+            started = await start('none');
+          } else {
+            // busy only by its count: the requests it counts in flight stopped with their instance
+            started = await start('heal');
+          }
         }
         const opened = started.open;
         if (opened.kind === 'dead') {

@@ -58,6 +58,22 @@ describe('RelaySessionReader', () => {
     expect(p.items.every((s) => s.state === 'inactive')).toBe(true);
   });
 
+  it('shows no request in flight whose lease lapsed: its instance stopped before it could end it', async () => {
+    const k = relayKeys(prefix);
+    await seedRelaySessions(redis, prefix, [{ id: 'orphan', userId: 4, userName: 'u4', lastAt: now - 60_000, inFlight: 2 }]);
+    const inFlight = async () => ({
+      listed: (await reader.list({ kind: 'user', userId: 4 }, 'active', 1, 20, now)).items[0]!.inFlight,
+      detail: (await reader.session('orphan', now))!.inFlight,
+    });
+    expect(await inFlight()).toEqual({ listed: 2, detail: 2 });
+    // one instance stops: its lease is left to lapse, the session's own count stays
+    await redis.zadd(k.inflight(), now - 1, 'orphan|seed-1');
+    expect(await inFlight()).toEqual({ listed: 1, detail: 1 });
+    await redis.zadd(k.inflight(), now - 1, 'orphan|seed-0');
+    expect(await inFlight()).toEqual({ listed: 0, detail: 0 });
+    expect(await redis.hget(k.session('orphan'), 'inFlight')).toBe('2');
+  });
+
   it("scopes a user's listing to their own sessions", async () => {
     const p = await reader.list({ kind: 'user', userId: 1 }, 'active', 1, 20, now);
     expect(p.total).toBe(12);

@@ -51,7 +51,8 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 /**
  * Reads the relay's session layout (relay-session.keys.ts) for the admin API. Every read is a
  * bounded number of commands: a page is one ZREVRANGEBYSCORE with LIMIT plus one ZCOUNT on an
- * index, then one pipelined HGETALL per listed session — O(log N + page), never a keyspace scan.
+ * index, then one pipelined HGETALL per listed session and one read of the live request leases
+ * (bounded by the concurrency limits) — O(log N + page + requests in flight), never a keyspace scan.
  */
 export class RelaySessionReader {
   constructor(
@@ -85,12 +86,14 @@ export class RelaySessionReader {
       this.redis.zrevrangebyscore(index, max, min, 'LIMIT', offset, pageSize),
       this.redis.zcount(index, min, max),
     ]);
-    const hashes = await this.hgetallMany(ids.map((id) => k.session(id)));
+    if (ids.length === 0) return { items: [], total };
+    const replies = await this.batch([...ids.map((id): [string, string] => ['hgetall', k.session(id)]), this.leasesCommand(now)]);
+    const leased = RelaySessionReader.leasedBySession(replies[ids.length] as string[]);
     const items: RelaySessionSummary[] = [];
     ids.forEach((id, i) => {
-      const h = hashes[i];
+      const h = replies[i] as Record<string, string> | undefined;
       // the data expired between the index read and the hash read: leave it out
-      if (h && h.userId !== undefined) items.push(this.summary(id, h, now));
+      if (h && h.userId !== undefined) items.push(this.summary(id, h, now, leased.get(id) ?? 0));
     });
     return { items, total };
   }
@@ -115,15 +118,16 @@ export class RelaySessionReader {
   }
 
   async session(id: string, now = Date.now()): Promise<(RelaySessionDetail & { terminated: boolean }) | null> {
-    const [hash, dead] = await this.batch([
+    const [hash, dead, leases] = await this.batch([
       ['hgetall', this.s.keys.session(id)],
       ['exists', this.s.keys.dead(id)],
+      this.leasesCommand(now),
     ]);
     const h = (hash ?? {}) as Record<string, string>;
     if (h.userId === undefined) return null;
     return {
       terminated: dead === 1,
-      ...this.summary(id, h, now),
+      ...this.summary(id, h, now, RelaySessionReader.leasedBySession(leases as string[]).get(id) ?? 0),
       idSource: h.idSource ?? 'unknown',
       providers: parseJson<{ id: number; name: string }[]>(h.providers, []),
       models: parseJson<string[]>(h.models, []),
@@ -181,7 +185,25 @@ export class RelaySessionReader {
     };
   }
 
-  private summary(id: string, h: Record<string, string>, now: number): RelaySessionSummary {
+  /** The requests in flight whose leases still run ("<sid>|<request id>"), one read of the lease index. */
+  private leasesCommand(now: number): [string, string, string, string] {
+    return ['zrangebyscore', this.s.keys.inflight(), `(${now}`, '+inf'];
+  }
+
+  private static leasedBySession(members: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const m of members) {
+      const sid = m.slice(0, m.lastIndexOf('|'));
+      out.set(sid, (out.get(sid) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
+   * `leased`: the session's requests in flight by their leases. The session's own count can be
+   * higher only by requests whose instance stopped before it could end them; those are not shown.
+   */
+  private summary(id: string, h: Record<string, string>, now: number, leased: number): RelaySessionSummary {
     return {
       id,
       state: this.stateOf(int(h.lastAt), now),
@@ -193,7 +215,7 @@ export class RelaySessionReader {
       providerName: h.providerName || null,
       model: h.model || null,
       requests: int(h.requests),
-      inFlight: Math.max(0, int(h.inFlight)),
+      inFlight: Math.max(0, Math.min(int(h.inFlight), leased)),
       inputTokens: int(h.inputTokens),
       outputTokens: int(h.outputTokens),
       cacheCreationTokens: int(h.cacheCreationTokens),

@@ -61,7 +61,8 @@ end
 
 /**
  * Request start, session slot. KEYS: session hash, seq, dead, bind, reqs, session key prefix.
- * ARGV: now, ttlMs, forkIfBusy, userId, userName, keyId, keyName, idSource, model, stream,
+ * ARGV: now, ttlMs, busy ('fork': a fork when requests are in flight, 'heal': the requests counted in
+ *       flight lost their leases, count from none, else '0'), userId, userName, keyId, keyName, idSource, model, stream,
  *       userAgent, store, reqHeaders, reqBody, reqBodyTruncated
  * → {'dead'} | {'fork'} | {'ok', seq, boundProviderId}
  */
@@ -74,7 +75,8 @@ local db = redis.call('MGET', dead, bind)
 if db[1] then return {'dead', db[1]} end
 local f = redis.call('HMGET', s, 'firstAt', 'inFlight', 'requests', 'models')
 local inFlight = tonumber(f[2] or '0')
-if ARGV[3] == '1' and inFlight > 0 then return {'fork'} end
+if ARGV[3] == 'heal' then inFlight = 0 end
+if ARGV[3] == 'fork' and inFlight > 0 then return {'fork'} end
 local seq = redis.call('INCR', seqk)
 local b = db[2] or ''
 -- the session hash in one write: counters read above (the script is atomic), new fields on the first request

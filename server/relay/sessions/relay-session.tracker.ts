@@ -48,7 +48,11 @@ export interface EndInput {
 }
 
 export interface OpenInput {
-  forkIfBusy: boolean;
+  /**
+   * fork: a session with requests in flight answers 'fork'; heal: the requests the session counts in
+   * flight lost their leases (their instance stopped), so it counts from none; none: neither
+   */
+  busy: 'fork' | 'heal' | 'none';
   caller: TrackedCaller;
   idSource: string;
   model: string;
@@ -114,7 +118,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
     return [
       now,
       this.ttlMs,
-      input.forkIfBusy ? '1' : '0',
+      input.busy === 'none' ? '0' : input.busy,
       input.caller.userId,
       input.caller.userName,
       input.caller.keyId,
@@ -175,6 +179,16 @@ export class RelaySessionTracker implements OnModuleDestroy {
     }
     if (r[0] === 'limit') return { kind: 'limit', scope: r[1] as 'session', current: Number(r[2]), max: Number(r[3]) };
     return { kind: 'none', reason: r[1] === 'provider' ? 'provider' : 'circuit' };
+  }
+
+  /**
+   * The session's requests in flight by their leases: the ones an instance holds and renews. A count
+   * the session's hash keeps beyond them belongs to requests whose instance stopped.
+   */
+  async leasedRequests(sid: string): Promise<number> {
+    this.redis.roundTrips += 1;
+    const live = await this.redis.client.zrangebyscore(this.redis.keys.inflight(), `(${Date.now()}`, '+inf');
+    return live.filter((m) => m.slice(0, m.lastIndexOf('|')) === sid).length;
   }
 
   async open(sid: string, input: OpenInput): Promise<OpenResult> {
