@@ -572,10 +572,24 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     // the side menu's entries are links: the first Tab of a page reaches them, Enter opens one
     await page.goto(`${t.url}/dashboard`);
     await page.locator('[data-test=side-menu]').waitFor();
+    // a focused entry shows where the focus is
+    const outline = () =>
+      page.evaluate(() => {
+        const cs = getComputedStyle(document.activeElement!);
+        return cs.outlineStyle === 'none' ? 0 : parseFloat(cs.outlineWidth);
+      });
     await tabTo('[data-test=menu-tenants]', 10);
+    expect(await outline()).toBeGreaterThanOrEqual(2);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/tenants$/);
     expect(await page.locator('[data-test=menu-tenants]').getAttribute('aria-current')).toBe('page');
+    // so does the tenant menu's
+    await page.goto(`${t.url}/tenants/${tenantId}`);
+    await page.locator('[data-test=tenant-title]').waitFor();
+    await tabTo('[data-test=tenant-menu-sessions]');
+    expect(await outline()).toBeGreaterThanOrEqual(2);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/sessions$/);
 
     await openVictims();
 
