@@ -1,5 +1,5 @@
 import type { Browser } from 'playwright-core';
-import { wcagViolations } from '../support/a11y';
+import { wcagAudit } from '../support/a11y';
 import { ADMIN_PASSWORD, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, signIn } from '../support/browser';
 
@@ -99,11 +99,7 @@ describe('console shell in Chromium', () => {
     await admin.post('/api/relay/providers', { name: 'axe-provider', baseUrl: 'http://127.0.0.1:9', apiKey: 'sk-axe' }).expect(201);
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await ctx.newPage();
-    const found: Record<string, string[]> = {};
-    const check = async (name: string) => {
-      const v = await wcagViolations(page);
-      if (v.length > 0) found[name] = v;
-    };
+    const { found, check } = wcagAudit(page);
     await page.goto(`${t.url}/login`);
     await page.locator('[data-test=username]').waitFor();
     await check('/login');
@@ -122,7 +118,6 @@ describe('console shell in Chromium', () => {
     ] as const) {
       await page.goto(`${t.url}${path}`);
       await page.locator(ready).first().waitFor();
-      await page.waitForLoadState('networkidle');
       await check(path);
     }
     // two forms, open

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import Redis from 'ioredis';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
-import { wcagViolations } from '../support/a11y';
+import { wcagAudit } from '../support/a11y';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { confirmBox, launchBrowser, signIn, tableFit } from '../support/browser';
 import { seedRelaySessions, SeedSession } from '../support/relay-seed';
@@ -221,12 +221,7 @@ describe('relay sessions console (Chromium)', () => {
   });
 
   it('meets WCAG 2.1 AA by axe-core: the lists (inactive ones included, in selection mode) and a session’s requests', async () => {
-    const found: Record<string, string[]> = {};
-    const check = async (name: string) => {
-      await page.waitForLoadState('networkidle');
-      const v = await wcagViolations(page);
-      if (v.length > 0) found[name] = v;
-    };
+    const { found, check } = wcagAudit(page);
     await page.goto(`${t.url}/dashboard/sessions`);
     await inactiveList().locator('.el-table__row').first().waitFor();
     await activeList().locator('.el-table__row').first().waitFor();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { wcagViolations } from '../support/a11y';
+import { wcagAudit } from '../support/a11y';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, screenshotSettled, signIn } from '../support/browser';
 import { freePort, waitFor } from '../support/servers';
@@ -651,12 +651,7 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
   });
 
   it('13. the session pages, their overlays and the tenant overview meet WCAG 2.1 AA by axe-core', async () => {
-    const found: Record<string, string[]> = {};
-    const check = async (name: string) => {
-      await page.waitForLoadState('networkidle');
-      const v = await wcagViolations(page);
-      if (v.length > 0) found[name] = v;
-    };
+    const { found, check } = wcagAudit(page);
     await openVictims();
     await check('sessions');
     await page.locator('[data-test=session-columns]').click();

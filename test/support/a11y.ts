@@ -32,3 +32,19 @@ export async function wcagViolations(page: Page): Promise<string[]> {
     v.nodes.map((n) => `${v.id}: ${n.target.join(' ')} — ${(n.failureSummary ?? '').replace(/\s+/g, ' ').trim().slice(0, 200)}`),
   );
 }
+
+/**
+ * Collects findings over several states of a page: `check(name)` records what axe-core finds once the
+ * page's requests have settled; `found` maps each state with findings to them (empty: none anywhere).
+ */
+export function wcagAudit(page: Page): { found: Record<string, string[]>; check(name: string): Promise<void> } {
+  const found: Record<string, string[]> = {};
+  return {
+    found,
+    async check(name: string): Promise<void> {
+      await page.waitForLoadState('networkidle');
+      const v = await wcagViolations(page);
+      if (v.length > 0) found[name] = v;
+    },
+  };
+}
