@@ -676,7 +676,8 @@ describe('tenant session console as a DBA uses it (Chromium, 1440×900)', () => 
     await page.locator('[data-test=tenant-title]').waitFor();
     await check('a tenant that is down');
     await page.goto(`${t.url}/autonomous/clusters/${clusterId}/diagnosis`);
-    await page.locator(`[data-test=session-row-${running.threadId}]`).waitFor();
+    // thread ids repeat across tenants: the row of tenant A's
+    await page.locator(`[data-test=session-row-${running.threadId}][data-tenant="${tenantId}"]`).waitFor();
     await check('cluster sessions');
     expect(found).toEqual({});
   });
