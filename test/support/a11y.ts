@@ -12,10 +12,10 @@ interface AxeResult {
 
 /**
  * What axe-core finds against WCAG 2.1 AA in the page as it stands (open overlays included, once their
- * transitions have ended), one line per element: the rule, the element and why. Evaluated through the debugging protocol, which the
- * console's Content-Security-Policy does not govern.
+ * transitions have ended), one line per element: the rule, the element and why. Evaluated through the
+ * debugging protocol, which the console's Content-Security-Policy does not govern.
  */
-export async function wcagViolations(page: Page): Promise<string[]> {
+async function wcagViolations(page: Page): Promise<string[]> {
   // colours are read as painted: an overlay still fading in would be measured half-transparent
   await page.waitForFunction(() =>
     document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),

@@ -337,6 +337,15 @@ return 1
 `;
 
 /**
+ * A session's requests in flight by their leases, once lapsed leases are released (as ADMIT does).
+ * KEYS: inflight, sif. ARGV: now, sid → count
+ */
+export const LEASED = `${EXPIRE_LEASES}
+expire_leases(KEYS[1], KEYS[2], ARGV[1])
+return tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+`;
+
+/**
  * Lease renewal for long requests. KEYS: inflight. ARGV: leaseUntil, members...
  */
 export const RENEW = `

@@ -182,13 +182,14 @@ export class RelaySessionTracker implements OnModuleDestroy {
   }
 
   /**
-   * The session's requests in flight by their leases: the ones an instance holds and renews. A count
-   * the session's hash keeps beyond them belongs to requests whose instance stopped.
+   * The session's requests in flight by their leases (the ones an instance holds and renews), lapsed
+   * leases released first as admission does. A count the session's hash keeps beyond them belongs to
+   * requests whose instance stopped.
    */
   async leasedRequests(sid: string): Promise<number> {
     this.redis.roundTrips += 1;
-    const live = await this.redis.client.zrangebyscore(this.redis.keys.inflight(), `(${Date.now()}`, '+inf');
-    return live.filter((m) => m.slice(0, m.lastIndexOf('|')) === sid).length;
+    const k = this.redis.keys;
+    return Number(await this.redis.run('LEASED', [k.inflight(), k.inflightBySession()], [Date.now(), sid]));
   }
 
   async open(sid: string, input: OpenInput): Promise<OpenResult> {
