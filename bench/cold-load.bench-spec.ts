@@ -14,9 +14,15 @@
  *   thread's CPU time of the last cold run, by script; BENCH_CHROME_TRACE=<file> writes a Chrome
  *   trace of the last second reload.
  * - floor: the session list request alone, timed in the same page (fetch of /api/tenants/:id/sessions).
+ * - references, loaded the same three ways from the same kind of server process, tenant and list
+ *   request (web/bench/reference, built here): a plain page that renders the rows with DOM calls
+ *   (the browser's own share of a load), and Vue with Element Plus's virtual table alone, as the
+ *   session page renders it (what the console's frameworks take before any of its own code).
  *
  * Prints only; nothing is asserted about speed.
  */
+import { execFileSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { ADMIN_PASSWORD, Client } from '../test/support/app';
 import { type AppProcess, startAppProcess } from './app-process';
@@ -24,6 +30,7 @@ import { launchBrowser } from '../test/support/browser';
 import { STACK } from '../test/support/stack';
 
 const RUNS = 5;
+const REFERENCE_DIST = resolve(__dirname, '../dist/bench-reference');
 const JS_GOAL_BYTES = 350 * 1024;
 
 function median(xs: number[]): number {
@@ -97,31 +104,63 @@ async function printTrace(page: Page, what: string): Promise<void> {
   console.log(`${what}:\n${doc}\n${entries.join('\n')}\n${JSON.stringify(marks)}\n${pm}`);
 }
 
+/** Registers the stack's tenant A on a console; its id. */
+async function registerTenant(admin: Client): Promise<number> {
+  const clusterId = (await admin.post('/api/clusters', { name: 'bench-cold', kind: 'mysql' }).expect(201)).body.id;
+  return (
+    await admin
+      .post('/api/tenants', {
+        clusterId,
+        name: 'bench-cold-a',
+        host: STACK.tenantA.host,
+        port: STACK.tenantA.port,
+        username: STACK.tenantA.user,
+        password: STACK.tenantA.password,
+      })
+      .expect(201)
+  ).body.tenant.id;
+}
+
+interface Cookie {
+  name: string;
+  value: string;
+}
+
+/** The three loads of a page in a fresh context: cold, reload, second reload (ms to the first row painted). */
+interface Loads {
+  cold: number[];
+  warm: number[];
+  warmAgain: number[];
+}
+
+const loads = (): Loads => ({ cold: [], warm: [], warmAgain: [] });
+
 describe('cold load of the tenant session page', () => {
   let t: AppProcess;
+  let ref: AppProcess;
   let admin: Client;
   let browser: Browser;
   let tenantId: number;
-  let cookie: { name: string; value: string };
+  let refTenantId: number;
+  let cookie: Cookie;
+  let refCookie: Cookie;
 
   beforeAll(async () => {
     // the console's server in a process of its own, as production runs it: not on the event loop
     // of this process, which drives the browser
     t = await startAppProcess();
     admin = t.admin;
-    const clusterId = (await admin.post('/api/clusters', { name: 'bench-cold', kind: 'mysql' }).expect(201)).body.id;
-    tenantId = (
-      await admin
-        .post('/api/tenants', {
-          clusterId,
-          name: 'bench-cold-a',
-          host: STACK.tenantA.host,
-          port: STACK.tenantA.port,
-          username: STACK.tenantA.user,
-          password: STACK.tenantA.password,
-        })
-        .expect(201)
-    ).body.tenant.id;
+    tenantId = await registerTenant(admin);
+    execFileSync(
+      resolve(__dirname, '../node_modules/.bin/vite'),
+      ['build', '--config', 'web/bench/reference/vite.config.ts', '--outDir', REFERENCE_DIST],
+      {
+        cwd: resolve(__dirname, '..'),
+        stdio: 'inherit',
+      },
+    );
+    ref = await startAppProcess({ WEB_DIST: REFERENCE_DIST });
+    refTenantId = await registerTenant(ref.admin);
     browser = await launchBrowser();
     // one sign-in through the login page yields the cookie the cold contexts start with
     const ctx = await browser.newContext();
@@ -131,23 +170,47 @@ describe('cold load of the tenant session page', () => {
     await p.locator('[data-test=password]').fill(ADMIN_PASSWORD);
     await p.locator('[data-test=login-submit]').click();
     await p.locator('[data-test=side-menu]').waitFor();
-    const c = (await ctx.cookies()).find((x) => x.httpOnly);
-    if (!c) throw new Error('no session cookie');
-    cookie = { name: c.name, value: c.value };
+    cookie = await sessionCookie(ctx);
     await ctx.close();
+    // the reference pages have no sign-in page: the API's
+    const refCtx = await browser.newContext();
+    await refCtx.request.post(`${ref.url}/api/auth/login`, { data: { username: 'admin', password: ADMIN_PASSWORD } });
+    refCookie = await sessionCookie(refCtx);
+    await refCtx.close();
   }, 120000);
 
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await ref?.close();
   });
 
-  async function coldContext(): Promise<BrowserContext> {
+  async function sessionCookie(ctx: BrowserContext): Promise<Cookie> {
+    const c = (await ctx.cookies()).find((x) => x.httpOnly);
+    if (!c) throw new Error('no session cookie');
+    return { name: c.name, value: c.value };
+  }
+
+  /** A fresh context (nothing cached) that holds only the session cookie of the console at `origin`. */
+  async function coldContext(origin = t.url, c = cookie): Promise<BrowserContext> {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const url = new URL(t.url);
-    await ctx.addCookies([{ name: cookie.name, value: cookie.value, domain: url.hostname, path: '/', httpOnly: true }]);
+    const url = new URL(origin);
+    await ctx.addCookies([{ name: c.name, value: c.value, domain: url.hostname, path: '/', httpOnly: true }]);
     await ctx.addInitScript(FIRST_ROW_SCRIPT);
     return ctx;
+  }
+
+  /** A reference page loaded cold, reloaded and reloaded again in a fresh context. */
+  async function loadReference(path: string, into: Loads): Promise<void> {
+    const ctx = await coldContext(ref.url, refCookie);
+    const page = await ctx.newPage();
+    await page.goto(`${ref.url}${path}?tenant=${refTenantId}`);
+    into.cold.push(await firstRowPainted(page));
+    await page.reload();
+    into.warm.push(await firstRowPainted(page));
+    await page.reload();
+    into.warmAgain.push(await firstRowPainted(page));
+    await ctx.close();
   }
 
   it('prints JS bytes of a cold load and navigation → first row painted, cold and warm', async () => {
@@ -158,6 +221,8 @@ describe('cold load of the tenant session page', () => {
     const warmAgain: number[] = [];
     const inApp: number[] = [];
     const floor: number[] = [];
+    const plain = loads();
+    const framework = loads();
     const pageUrl = `${t.url}/tenants/${tenantId}/sessions`;
     for (let i = 0; i < RUNS; i++) {
       const ctx = await coldContext();
@@ -244,9 +309,14 @@ describe('cold load of the tenant session page', () => {
         }, tenantId),
       );
       await ctx.close();
+
+      await loadReference('/plain.html', plain);
+      await loadReference('/', framework);
     }
     const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
     const f = median(floor);
+    const three = (l: Loads) => `${median(l.cold).toFixed(0)} / ${median(l.warm).toFixed(0)} / ${median(l.warmAgain).toFixed(0)} ms`;
+    const ratio = (xs: number[], ys: number[]) => `${(median(xs) / median(ys)).toFixed(2)}×`;
     const lines = [
       `cold load of /tenants/:id/sessions, median of ${RUNS} runs (1440×900)`,
       `  JS transferred (compressed): ${kb(median(jsBytes))}  (uncompressed ${kb(median(jsRaw))}; goal ≤ ${kb(JS_GOAL_BYTES)}: ${median(jsBytes) <= JS_GOAL_BYTES ? 'met' : 'NOT met'})`,
@@ -256,6 +326,10 @@ describe('cold load of the tenant session page', () => {
       `    warm, second reload (V8's code cache in use):          ${median(warmAgain).toFixed(0)} ms  [${warmAgain.map((x) => x.toFixed(0)).join(', ')}]`,
       `    warm, in-app navigation (overview → sessions):         ${median(inApp).toFixed(0)} ms  [${inApp.map((x) => x.toFixed(0)).join(', ')}]`,
       `  floor, the session list request alone: ${f.toFixed(1)} ms → cold ${(median(cold) / f).toFixed(1)}×, warm reload ${(median(warm) / f).toFixed(1)}×, second reload ${(median(warmAgain) / f).toFixed(1)}×, in-app ${(median(inApp) / f).toFixed(1)}× the floor`,
+      `  references, the same tenant and list (cold / warm reload / second reload):`,
+      `    a plain page, the rows rendered with DOM calls:     ${three(plain)}`,
+      `    Vue and Element Plus's virtual table alone:         ${three(framework)}`,
+      `  console ÷ the Vue and Element Plus reference: cold ${ratio(cold, framework.cold)}, warm reload ${ratio(warm, framework.warm)}, second reload ${ratio(warmAgain, framework.warmAgain)}`,
     ];
     console.log(lines.join('\n'));
   });

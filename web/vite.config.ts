@@ -1,42 +1,12 @@
 import vue from '@vitejs/plugin-vue';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { defineConfig, type Plugin } from 'vite';
+import { precompress } from './build/precompress';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
-
-/** Writes `<file>.gz` and `<file>.br` beside every compressible asset, so the server never compresses at request time. */
-function precompress(): Plugin {
-  const compressible = /\.(js|mjs|css|html|svg|json|txt)$/;
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).flatMap((name) => {
-      const p = join(dir, name);
-      return statSync(p).isDirectory() ? walk(p) : [p];
-    });
-  return {
-    name: 'sessionops-precompress',
-    apply: 'build',
-    closeBundle() {
-      for (const file of walk(outDir)) {
-        if (!compressible.test(file)) continue;
-        const raw = readFileSync(file);
-        if (raw.length < 1024) continue;
-        writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
-        writeFileSync(
-          `${file}.br`,
-          brotliCompressSync(raw, {
-            params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
-          }),
-        );
-      }
-    },
-  };
-}
 
 /**
  * Puts the boot chunk (src/app/boot.ts) in a module script of its own ahead of the entry's. The
