@@ -66,6 +66,7 @@ describe('relay sessions list API vs a keyspace scan', () => {
       const reader = new RelaySessionReader(redis, {
         keys: relayKeys(prefix),
         ttlMs: 86_400_000,
+        leaseMs: 30_000,
         retentionMs: 0,
         currency: 'USD',
         messagesStored: false,

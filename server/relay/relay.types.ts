@@ -4,7 +4,13 @@
  * Times are ISO-8601 strings, money is integer micro-units of RELAY_CURRENCY.
  */
 
+/** A request's status as its record stores it: written when it starts and when it ends. */
 export type RelayRequestStatus = 'in_progress' | 'completed' | 'error';
+/**
+ * A request's status as the admin API shows it: the stored one, or `interrupted` for a request
+ * recorded in progress whose lease lapsed (its instance stopped before it could end it).
+ */
+export type RelayRequestShownStatus = RelayRequestStatus | 'interrupted';
 export type RelaySessionState = 'active' | 'inactive';
 
 export interface RelaySessionSummary {
@@ -29,7 +35,7 @@ export interface RelaySessionSummary {
   lastRequestAt: string;
   /** sum of request durations */
   durationMs: number;
-  lastStatus: RelayRequestStatus | null;
+  lastStatus: RelayRequestShownStatus | null;
 }
 
 export interface RelaySessionDetail extends RelaySessionSummary {
@@ -47,7 +53,7 @@ export interface RelayRequestSummary {
   model: string | null;
   providerId: number | null;
   providerName: string | null;
-  status: RelayRequestStatus;
+  status: RelayRequestShownStatus;
   statusCode: number | null;
   durationMs: number | null;
   stream: boolean;

@@ -298,6 +298,35 @@ describe('relay sessions console (Chromium)', () => {
     await page.locator('[data-test=relay-collapse]').click();
   });
 
+  it('shows a request its instance left in progress as interrupted, and opens requests from the keyboard', async () => {
+    const sid = 'cut-0123456789abcdef';
+    // its last request has been in progress for a minute; the instance serving it stopped, so its lease lapsed
+    await seedRelaySessions(redis, prefix, [
+      { id: sid, userId: users.alice!, userName: 'alice', lastAt: Date.now() - 60_000, requests: 3, inFlight: 1 },
+    ]);
+    await redis.zadd(relayKeys(prefix).inflight(), Date.now() - 1, `${sid}|seed-0`);
+    await page.goto(`${t.url}/dashboard/sessions/${sid}/messages?seq=3`);
+    const cut = page.locator('[data-test=relay-request-item][data-seq="3"]');
+    await expectAttr(cut, 'data-status', 'interrupted');
+    expect(await cut.locator('[data-test=relay-request-status]').getAttribute('aria-label')).toBe('已中断');
+    expect(await cut.locator('.code').innerText()).toBe('—');
+    await expectContains(page.locator('[data-test=relay-interrupted]'), '服务实例在请求结束前停止');
+    expect(
+      await page.locator('[data-test=relay-request-item][data-seq="1"] [data-test=relay-request-status]').getAttribute('aria-label'),
+    ).toBe('成功');
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/relay-interrupted.png` });
+
+    // every request is a button: focused and opened with Enter, the open one marked as current
+    const first = page.locator('[data-test=relay-request-item][data-seq="1"]');
+    expect(await first.evaluate((el) => (el as HTMLElement).tabIndex)).toBe(0);
+    await first.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/seq=1/);
+    await expectAttr(first, 'aria-current', 'true');
+    expect(await cut.getAttribute('aria-current')).toBeNull();
+    expect(await page.locator('[data-test=relay-interrupted]').count()).toBe(0);
+  });
+
   it('draws a response body of several MiB a screenful at a time', async () => {
     const items = Array.from({ length: 120_000 }, (_, i) => ({ i, text: `line ${i} of a large answer` }));
     const big = JSON.stringify({ id: 'msg_big', type: 'message', content: [{ type: 'text', text: 'big' }], items });

@@ -344,6 +344,45 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
     await done;
   });
 
+  it('shows a request left in progress by a stopped instance as interrupted, and a running one in progress', async () => {
+    const up = await fake();
+    await addProvider(f.admin, up, { name: 'cut', models: ['claude-sonnet-4-6-cut'] });
+    const key = await addKey(f.admin, 'cut');
+    const sid = `k${key.id}_cut-1`;
+    const ctl = new AbortController();
+    const stream = sdk(f.t.url, key.secret, {
+      'x-session-id': 'cut-1',
+      'x-fake-chunks': '1000',
+      'x-fake-chunk-delay-ms': '20',
+    }).messages.stream({ model: 'claude-sonnet-4-6-cut', max_tokens: 5, messages: userMessage() }, { signal: ctl.signal });
+    const done = stream.finalMessage().catch(() => undefined);
+    await new Promise<void>((resolve) => stream.once('text', () => resolve()));
+    // the record names the lease its instance holds and renews
+    const lease = await f.redis.hget(keys.request(sid, 1), 'lease');
+    expect(lease).toBeTruthy();
+    expect(Number(await f.redis.zscore(keys.inflight(), `${sid}|${lease}`))).toBeGreaterThan(Date.now());
+    expect((await session(sid)).lastLease).toBe(lease);
+    const shown = async () => ({
+      request: (await f.admin.get(`/api/relay/sessions/${encodeURIComponent(sid)}/requests`).expect(200)).body.items[0].status,
+      session: (await f.admin.get(`/api/relay/sessions/${encodeURIComponent(sid)}`).expect(200)).body.lastStatus,
+    });
+    // running for a minute: past its first lease period, its lease runs
+    const aMinuteAgo = Date.now() - 60_000;
+    await f.redis.hset(keys.request(sid, 1), 'startedAt', aMinuteAgo);
+    await f.redis.hset(keys.session(sid), 'lastAt', aMinuteAgo);
+    expect(await shown()).toEqual({ request: 'in_progress', session: 'in_progress' });
+
+    ctl.abort();
+    await done;
+    await waitFor('request ended', async () => (await f.redis.hget(keys.request(sid, 1), 'status')) === 'error');
+    // what an instance that stopped mid-request leaves: the record in progress, its lease gone
+    await f.redis.hset(keys.request(sid, 1), { status: 'in_progress', startedAt: aMinuteAgo });
+    await f.redis.hdel(keys.request(sid, 1), 'endedAt', 'statusCode', 'durationMs', 'error');
+    await f.redis.hset(keys.session(sid), { lastStatus: 'in_progress', lastAt: aMinuteAgo });
+    expect(await f.redis.zscore(keys.inflight(), `${sid}|${lease}`)).toBeNull();
+    expect(await shown()).toEqual({ request: 'interrupted', session: 'interrupted' });
+  });
+
   it('sends an SSE error event and records an error when the upstream closes mid-stream', async () => {
     const up = await fake();
     await addProvider(f.admin, up, { name: 'mid', models: ['claude-sonnet-4-6-mid'] });

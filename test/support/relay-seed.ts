@@ -66,6 +66,7 @@ export async function seedRelaySessions(
         costMicros: 1234 * n,
         durationMs: 800 * n,
         lastStatus: (s.inFlight ?? 0) > 0 ? 'in_progress' : 'completed',
+        ...((s.inFlight ?? 0) > 0 ? { lastLease: 'seed-0' } : {}),
       });
       p.expire(k.session(s.id), ttl);
       if (n > 0) p.set(k.seq(s.id), n, 'EX', ttl);
@@ -88,6 +89,8 @@ export async function seedRelaySessions(
           cacheReadTokens: 50,
           costMicros: 1234,
           userAgent: 'claude-cli/2.0.14 (external, cli)',
+          // the lease below that an instance serving it would hold
+          ...(inProgress ? { lease: 'seed-0' } : {}),
           ...(status === 'error' ? { error: 'upstream overloaded' } : {}),
         });
         p.expire(k.request(s.id, seq), ttl);

@@ -76,6 +76,7 @@ export type SessionHashField =
   | 'costMicros'
   | 'durationMs' // sum of request durations
   | 'lastStatus' // in_progress | completed | error
+  | 'lastLease' // the last request's lease id (see RequestHashField 'lease')
   | 'ttlRefreshedAt'; // ms: when the request keys' expiry was last extended
 
 /** Fields of the request hash `rs:{sid}:req:<seq>`. */
@@ -96,6 +97,7 @@ export type RequestHashField =
   | 'cacheReadTokens'
   | 'costMicros'
   | 'userAgent'
+  | 'lease' // the request's id in its slot's lease member "<sid>|<lease>" (rs:{idx}:inflight)
   | 'error' // short error message when status = error
   | 'requestBodyTruncated' // 1 when the stored request body was cut at SESSION_MESSAGE_MAX_BYTES
   | 'responseBodyTruncated'; // 1 when the stored response body was cut

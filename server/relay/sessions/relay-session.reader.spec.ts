@@ -13,6 +13,7 @@ describe('RelaySessionReader', () => {
   const reader = new RelaySessionReader(redis, {
     keys: relayKeys(prefix),
     ttlMs,
+    leaseMs: 30_000,
     retentionMs: 900_000,
     currency: 'CNY',
     messagesStored: true,
@@ -72,6 +73,68 @@ describe('RelaySessionReader', () => {
     await redis.zadd(k.inflight(), now - 1, 'orphan|seed-0');
     expect(await inFlight()).toEqual({ listed: 0, detail: 0 });
     expect(await redis.hget(k.session('orphan'), 'inFlight')).toBe('2');
+  });
+
+  it('shows a request recorded in progress as interrupted once its own lease lapsed, and its session with it', async () => {
+    const k = relayKeys(prefix);
+    // two requests in flight, each with its lease; the session's last request is the second one
+    await seedRelaySessions(redis, prefix, [{ id: 'cut', userId: 5, userName: 'u5', lastAt: now - 60_000, requests: 2, inFlight: 1 }]);
+    await redis.hset(k.request('cut', 1), { status: 'in_progress', lease: 'first' });
+    await redis.hdel(k.request('cut', 1), 'endedAt', 'statusCode', 'durationMs');
+    await redis.zadd(k.inflight(), now + 30_000, 'cut|first');
+    const shown = async () => ({
+      requests: (await reader.requests('cut', 'asc', 1, 20, now)).items.map((r) => r.status),
+      detail: (await reader.requestDetail('cut', 2, now))!.status,
+      listed: (await reader.list({ kind: 'user', userId: 5 }, 'active', 1, 20, now)).items[0]!.lastStatus,
+      session: (await reader.session('cut', now))!.lastStatus,
+    });
+    expect(await shown()).toEqual({
+      requests: ['in_progress', 'in_progress'],
+      detail: 'in_progress',
+      listed: 'in_progress',
+      session: 'in_progress',
+    });
+    // the last request's instance stops: its lease lapses, the other request's (another instance) still runs
+    await redis.zadd(k.inflight(), now - 1, 'cut|seed-0');
+    expect(await shown()).toEqual({
+      requests: ['in_progress', 'interrupted'],
+      detail: 'interrupted',
+      listed: 'interrupted',
+      session: 'interrupted',
+    });
+    await redis.zadd(k.inflight(), now - 1, 'cut|first');
+    expect(await shown()).toEqual({
+      requests: ['interrupted', 'interrupted'],
+      detail: 'interrupted',
+      listed: 'interrupted',
+      session: 'interrupted',
+    });
+    // the records themselves are left as they were written
+    expect(await redis.hget(k.request('cut', 2), 'status')).toBe('in_progress');
+  });
+
+  it('keeps a request without a live lease in progress within its first lease period', async () => {
+    const k = relayKeys(prefix);
+    // on a Redis Cluster the record is written one round trip before admission takes the lease
+    await seedRelaySessions(redis, prefix, [{ id: 'opening', userId: 6, userName: 'u6', lastAt: now - 5_000 }]);
+    await redis.hset(k.request('opening', 1), { status: 'in_progress', lease: 'not-yet' });
+    await redis.hset(k.session('opening'), { lastStatus: 'in_progress', lastLease: 'not-yet' });
+    expect((await reader.requestDetail('opening', 1, now))!.status).toBe('in_progress');
+    expect((await reader.session('opening', now))!.lastStatus).toBe('in_progress');
+    expect((await reader.requestDetail('opening', 1, now + 30_000))!.status).toBe('interrupted');
+    expect((await reader.session('opening', now + 30_000))!.lastStatus).toBe('interrupted');
+  });
+
+  it('takes a record without a lease id (written by an earlier version) as running while its session holds a lease', async () => {
+    const k = relayKeys(prefix);
+    await seedRelaySessions(redis, prefix, [{ id: 'legacy', userId: 7, userName: 'u7', lastAt: now - 60_000, inFlight: 1 }]);
+    await redis.hdel(k.request('legacy', 1), 'lease');
+    await redis.hdel(k.session('legacy'), 'lastLease');
+    expect((await reader.requestDetail('legacy', 1, now))!.status).toBe('in_progress');
+    expect((await reader.session('legacy', now))!.lastStatus).toBe('in_progress');
+    await redis.zadd(k.inflight(), now - 1, 'legacy|seed-0');
+    expect((await reader.requestDetail('legacy', 1, now))!.status).toBe('interrupted');
+    expect((await reader.session('legacy', now))!.lastStatus).toBe('interrupted');
   });
 
   it("scopes a user's listing to their own sessions", async () => {

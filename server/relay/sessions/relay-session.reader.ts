@@ -18,6 +18,8 @@ export interface ReaderSettings {
   keys: RelayKeys;
   /** SESSION_TTL in ms: active while the last request is younger */
   ttlMs: number;
+  /** RELAY_SLOT_LEASE_SECONDS in ms: a request in flight holds a lease, which its instance renews within this */
+  leaseMs: number;
   /** SESSION_INACTIVE_RETENTION in ms: how long an inactive session's data is kept */
   retentionMs: number;
   currency: string;
@@ -88,12 +90,12 @@ export class RelaySessionReader {
     ]);
     if (ids.length === 0) return { items: [], total };
     const replies = await this.batch([...ids.map((id): [string, string] => ['hgetall', k.session(id)]), this.leasesCommand(now)]);
-    const leased = RelaySessionReader.leasedBySession(replies[ids.length] as string[]);
+    const leases = new LiveLeases(replies[ids.length] as string[]);
     const items: RelaySessionSummary[] = [];
     ids.forEach((id, i) => {
       const h = replies[i] as Record<string, string> | undefined;
       // the data expired between the index read and the hash read: leave it out
-      if (h && h.userId !== undefined) items.push(this.summary(id, h, now, leased.get(id) ?? 0));
+      if (h && h.userId !== undefined) items.push(this.summary(id, h, now, leases));
     });
     return { items, total };
   }
@@ -127,7 +129,7 @@ export class RelaySessionReader {
     if (h.userId === undefined) return null;
     return {
       terminated: dead === 1,
-      ...this.summary(id, h, now, RelaySessionReader.leasedBySession(leases as string[]).get(id) ?? 0),
+      ...this.summary(id, h, now, new LiveLeases(leases as string[])),
       idSource: h.idSource ?? 'unknown',
       providers: parseJson<{ id: number; name: string }[]>(h.providers, []),
       models: parseJson<string[]>(h.models, []),
@@ -135,12 +137,13 @@ export class RelaySessionReader {
     };
   }
 
-  /** The session's requests in time order; one ZRANGE by rank and one pipelined HGETALL. */
+  /** The session's requests in time order; one ZRANGE by rank, then the HGETALLs and the live leases in one round trip. */
   async requests(
     id: string,
     order: 'asc' | 'desc',
     page: number,
     pageSize: number,
+    now = Date.now(),
   ): Promise<{ items: RelayRequestSummary[]; total: number }> {
     const k = this.s.keys;
     const start = (page - 1) * pageSize;
@@ -149,30 +152,36 @@ export class RelaySessionReader {
       order === 'asc' ? this.redis.zrange(k.requests(id), start, stop) : this.redis.zrevrange(k.requests(id), start, stop),
       this.redis.zcard(k.requests(id)),
     ]);
-    const hashes = await this.hgetallMany(seqs.map((seq) => k.request(id, Number(seq))));
+    if (seqs.length === 0) return { items: [], total };
+    const replies = await this.batch([
+      ...seqs.map((seq): [string, string] => ['hgetall', k.request(id, Number(seq))]),
+      this.leasesCommand(now),
+    ]);
+    const leases = new LiveLeases(replies[seqs.length] as string[]);
     const items: RelayRequestSummary[] = [];
     seqs.forEach((seq, i) => {
-      const h = hashes[i];
-      if (h && h.startedAt !== undefined) items.push(this.request(Number(seq), h));
+      const h = replies[i] as Record<string, string> | undefined;
+      if (h && h.startedAt !== undefined) items.push(this.request(id, Number(seq), h, leases, now));
     });
     return { items, total };
   }
 
-  async requestDetail(id: string, seq: number): Promise<RelayRequestDetail | null> {
+  async requestDetail(id: string, seq: number, now = Date.now()): Promise<RelayRequestDetail | null> {
     const k = this.s.keys;
-    const [h, reqh, reqb, resh, resb] = await this.batch([
+    const [h, reqh, reqb, resh, resb, leases] = await this.batch([
       ['hgetall', k.request(id, seq)],
       ['get', k.requestHeaders(id, seq)],
       ['get', k.requestBody(id, seq)],
       ['get', k.responseHeaders(id, seq)],
       ['get', k.responseBody(id, seq)],
+      this.leasesCommand(now),
     ]);
     const hash = (h ?? {}) as Record<string, string>;
     if (hash.startedAt === undefined) return null;
     const text = (v: unknown) => (typeof v === 'string' ? v : null);
     const cut = (v: string | null) => v !== null && Buffer.byteLength(v, 'utf8') >= this.s.messageMaxBytes;
     return {
-      ...this.request(seq, hash),
+      ...this.request(id, seq, hash, new LiveLeases(leases as string[]), now),
       messagesStored: this.s.messagesStored,
       requestHeaders: text(reqh),
       requestBody: text(reqb),
@@ -190,20 +199,12 @@ export class RelaySessionReader {
     return ['zrangebyscore', this.s.keys.inflight(), `(${now}`, '+inf'];
   }
 
-  private static leasedBySession(members: string[]): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const m of members) {
-      const sid = m.slice(0, m.lastIndexOf('|'));
-      out.set(sid, (out.get(sid) ?? 0) + 1);
-    }
-    return out;
-  }
-
   /**
-   * `leased`: the session's requests in flight by their leases. The session's own count can be
-   * higher only by requests whose instance stopped before it could end them; those are not shown.
+   * Requests in flight are those whose leases run. The session's own count can be higher only by
+   * requests whose instance stopped before it could end them; those are not shown, and a last
+   * request recorded in progress whose lease lapsed is shown interrupted (as in `request`).
    */
-  private summary(id: string, h: Record<string, string>, now: number, leased: number): RelaySessionSummary {
+  private summary(id: string, h: Record<string, string>, now: number, leases: LiveLeases): RelaySessionSummary {
     return {
       id,
       state: this.stateOf(int(h.lastAt), now),
@@ -215,7 +216,7 @@ export class RelaySessionReader {
       providerName: h.providerName || null,
       model: h.model || null,
       requests: int(h.requests),
-      inFlight: Math.max(0, Math.min(int(h.inFlight), leased)),
+      inFlight: Math.max(0, Math.min(int(h.inFlight), leases.count(id))),
       inputTokens: int(h.inputTokens),
       outputTokens: int(h.outputTokens),
       cacheCreationTokens: int(h.cacheCreationTokens),
@@ -225,11 +226,26 @@ export class RelaySessionReader {
       firstRequestAt: iso(h.firstAt),
       lastRequestAt: iso(h.lastAt),
       durationMs: int(h.durationMs),
-      lastStatus: status(h.lastStatus),
+      lastStatus: this.shown(status(h.lastStatus), int(h.lastAt), now, () => leases.runs(id, h.lastLease)),
     };
   }
 
-  private request(seq: number, h: Record<string, string>): RelayRequestSummary {
+  /**
+   * A request recorded in progress is shown `interrupted` once its lease has lapsed: its instance
+   * stopped before it could end it. Within its first lease period it stays in progress (on a Redis
+   * Cluster the lease is taken one round trip after the record is written).
+   */
+  private shown<S extends RelayRequestStatus | null>(
+    stored: S,
+    startedAt: number,
+    now: number,
+    leaseRuns: () => boolean,
+  ): S | 'interrupted' {
+    if (stored !== 'in_progress' || now - startedAt < this.s.leaseMs) return stored;
+    return leaseRuns() ? stored : 'interrupted';
+  }
+
+  private request(sid: string, seq: number, h: Record<string, string>, leases: LiveLeases, now: number): RelayRequestSummary {
     return {
       seq,
       startedAt: iso(h.startedAt),
@@ -237,7 +253,7 @@ export class RelaySessionReader {
       model: h.model || null,
       providerId: intOrNull(h.providerId),
       providerName: h.providerName || null,
-      status: status(h.status) ?? 'in_progress',
+      status: this.shown(status(h.status) ?? 'in_progress', int(h.startedAt), now, () => leases.runs(sid, h.lease)),
       statusCode: intOrNull(h.statusCode),
       durationMs: intOrNull(h.durationMs),
       stream: h.stream === '1',
@@ -249,11 +265,6 @@ export class RelaySessionReader {
       userAgent: h.userAgent || null,
       error: h.error || null,
     };
-  }
-
-  private async hgetallMany(keys: string[]): Promise<Record<string, string>[]> {
-    if (keys.length === 0) return [];
-    return (await this.batch(keys.map((key) => ['hgetall', key]))) as Record<string, string>[];
   }
 
   /**
@@ -277,6 +288,30 @@ export class RelaySessionReader {
       if (err) throw err;
       return value;
     });
+  }
+}
+
+/** The requests in flight by their live leases ("<sid>|<lease>", read with one command). */
+class LiveLeases {
+  private readonly members: Set<string>;
+  private readonly perSession = new Map<string, number>();
+
+  constructor(members: string[]) {
+    this.members = new Set(members);
+    for (const m of members) {
+      const sid = m.slice(0, m.lastIndexOf('|'));
+      this.perSession.set(sid, (this.perSession.get(sid) ?? 0) + 1);
+    }
+  }
+
+  /** The session's requests in flight. */
+  count(sid: string): number {
+    return this.perSession.get(sid) ?? 0;
+  }
+
+  /** Whether a request's lease runs; for a record without its lease id (an earlier version's), whether any of its session's does. */
+  runs(sid: string, lease: string | undefined): boolean {
+    return lease ? this.members.has(`${sid}|${lease}`) : this.count(sid) > 0;
   }
 }
 

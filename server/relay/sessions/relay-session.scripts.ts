@@ -63,7 +63,7 @@ end
  * Request start, session slot. KEYS: session hash, seq, dead, bind, reqs, session key prefix.
  * ARGV: now, ttlMs, busy ('fork': a fork when requests are in flight, 'heal': the requests counted in
  *       flight lost their leases, count from none, else '0'), userId, userName, keyId, keyName, idSource, model, stream,
- *       userAgent, store, reqHeaders, reqBody, reqBodyTruncated
+ *       userAgent, store, reqHeaders, reqBody, reqBodyTruncated, lease (the request's id in its slot's lease member "<sid>|<id>")
  * → {'dead'} | {'fork'} | {'ok', seq, boundProviderId}
  */
 const OPEN_FN = `
@@ -80,7 +80,7 @@ if ARGV[3] == 'fork' and inFlight > 0 then return {'fork'} end
 local seq = redis.call('INCR', seqk)
 local b = db[2] or ''
 -- the session hash in one write: counters read above (the script is atomic), new fields on the first request
-local h = {'lastAt', now, 'model', ARGV[9], 'lastStatus', 'in_progress',
+local h = {'lastAt', now, 'model', ARGV[9], 'lastStatus', 'in_progress', 'lastLease', ARGV[16],
   'requests', tonumber(f[3] or '0') + 1, 'inFlight', inFlight + 1}
 if not f[1] then
   for _, v in ipairs({'firstAt', now, 'userId', ARGV[4], 'userName', ARGV[5], 'keyId', ARGV[6], 'keyName', ARGV[7],
@@ -98,7 +98,7 @@ end
 redis.call('HSET', s, unpack(h))
 local req = pre .. 'req:' .. seq
 local r = {'seq', seq, 'startedAt', now, 'model', ARGV[9], 'status', 'in_progress', 'stream', ARGV[10],
-  'userAgent', ARGV[11], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0}
+  'userAgent', ARGV[11], 'lease', ARGV[16], 'inputTokens', 0, 'outputTokens', 0, 'cacheCreationTokens', 0, 'cacheReadTokens', 0, 'costMicros', 0}
 if ARGV[12] == '1' then
   redis.call('SET', pre .. 'reqh:' .. seq, ARGV[13], 'PX', slack)
   redis.call('SET', pre .. 'reqb:' .. seq, ARGV[14], 'PX', slack)
@@ -175,15 +175,15 @@ return admit(KEYS, ARGV)
  * OPEN then ADMIT in one script, for a standalone Redis only (its keys span two cluster slots):
  * one round trip where a cluster needs two. The candidate bound to the session goes first, as
  * the gateway orders it between the two scripts on a cluster.
- * KEYS: OPEN's 6 keys, then ADMIT's 8. ARGV: OPEN's 15 arguments, then ADMIT's.
+ * KEYS: OPEN's 6 keys, then ADMIT's 8. ARGV: OPEN's 16 arguments, then ADMIT's.
  * → OPEN's answer when it is not 'ok'; otherwise {'ok', seq, boundProviderId, ADMIT's answer...}
  */
 export const OPEN_ADMIT = `${OPEN_FN}${ADMIT_FN}
 local okeys, oargv, akeys, aargv = {}, {}, {}, {}
 for i = 1, 6 do okeys[i] = KEYS[i] end
 for i = 7, #KEYS do akeys[#akeys + 1] = KEYS[i] end
-for i = 1, 15 do oargv[i] = ARGV[i] end
-for i = 16, #ARGV do aargv[#aargv + 1] = ARGV[i] end
+for i = 1, 16 do oargv[i] = ARGV[i] end
+for i = 17, #ARGV do aargv[#aargv + 1] = ARGV[i] end
 local o = open(okeys, oargv)
 if o[1] ~= 'ok' then return o end
 local b = o[3]

@@ -114,7 +114,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
     return [k.session(sid), k.seq(sid), k.dead(sid), k.bind(sid), k.requests(sid), k.sessionPrefix(sid)];
   }
 
-  private openArgs(now: number, input: OpenInput): (string | number)[] {
+  private openArgs(now: number, member: string, input: OpenInput): (string | number)[] {
     return [
       now,
       this.ttlMs,
@@ -131,6 +131,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
       input.request?.headers ?? '',
       input.request?.body ?? '',
       input.request?.truncated ? '1' : '0',
+      member.slice(member.lastIndexOf('|') + 1),
     ];
   }
 
@@ -192,9 +193,10 @@ export class RelaySessionTracker implements OnModuleDestroy {
     return Number(await this.redis.run('LEASED', [k.inflight(), k.inflightBySession()], [Date.now(), sid]));
   }
 
-  async open(sid: string, input: OpenInput): Promise<OpenResult> {
+  /** `member`: the request's slot member ("<sid>|<id>"), which its record keeps to tell whether its lease still runs. */
+  async open(sid: string, member: string, input: OpenInput): Promise<OpenResult> {
     this.redis.roundTrips += 1;
-    const r = (await this.redis.run('OPEN', this.openKeys(sid), this.openArgs(Date.now(), input))) as (string | number)[];
+    const r = (await this.redis.run('OPEN', this.openKeys(sid), this.openArgs(Date.now(), member, input))) as (string | number)[];
     return RelaySessionTracker.openResult(r);
   }
 
@@ -219,7 +221,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
     candidates: Candidate[],
   ): Promise<{ open: OpenResult; admit: AdmitResult | null }> {
     if (this.redis.cluster) {
-      const open = await this.open(sid, input);
+      const open = await this.open(sid, member, input);
       if (open.kind !== 'ok') return { open, admit: null };
       return { open, admit: await this.admit(sid, member, caller, boundFirst(candidates, open.boundProviderId)) };
     }
@@ -228,7 +230,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
     const r = (await this.redis.run(
       'OPEN_ADMIT',
       [...this.openKeys(sid), ...this.admitKeys(caller)],
-      [...this.openArgs(now, input), ...this.admitArgs(now, sid, member, candidates)],
+      [...this.openArgs(now, member, input), ...this.admitArgs(now, sid, member, candidates)],
     )) as (string | number)[];
     const open = RelaySessionTracker.openResult(r);
     if (open.kind !== 'ok') return { open, admit: null };

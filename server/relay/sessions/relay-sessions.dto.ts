@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type {
   RelayRequestDetail,
-  RelayRequestStatus,
+  RelayRequestShownStatus,
   RelayRequestSummary,
   RelaySessionDetail,
   RelaySessionState,
@@ -17,7 +17,7 @@ export const RELAY_PAGE_SIZE = 20;
 export const MAX_TERMINATE_BATCH = 200;
 /** raw ids accepted before duplicates are folded (the limit applies to distinct ids) */
 export const MAX_TERMINATE_IDS_RAW = 1000;
-const STATUSES: RelayRequestStatus[] = ['in_progress', 'completed', 'error'];
+const STATUSES: RelayRequestShownStatus[] = ['in_progress', 'completed', 'error', 'interrupted'];
 
 export class RelaySessionListQuery {
   @ApiPropertyOptional({ enum: ['active', 'inactive'], default: 'active' })
@@ -88,7 +88,12 @@ export class RelaySessionDto implements RelaySessionSummary {
   @ApiProperty() firstRequestAt: string;
   @ApiProperty() lastRequestAt: string;
   @ApiProperty({ description: 'sum of request durations' }) durationMs: number;
-  @ApiProperty({ enum: STATUSES, nullable: true }) lastStatus: RelayRequestStatus | null;
+  @ApiProperty({
+    enum: STATUSES,
+    nullable: true,
+    description: 'interrupted: recorded in progress, its lease lapsed (its instance stopped)',
+  })
+  lastStatus: RelayRequestShownStatus | null;
 }
 
 export class RelayProviderRefDto {
@@ -118,7 +123,8 @@ export class RelayRequestDto implements RelayRequestSummary {
   @ApiProperty({ type: String, nullable: true }) model: string | null;
   @ApiProperty({ type: Number, nullable: true }) providerId: number | null;
   @ApiProperty({ type: String, nullable: true }) providerName: string | null;
-  @ApiProperty({ enum: STATUSES }) status: RelayRequestStatus;
+  @ApiProperty({ enum: STATUSES, description: 'interrupted: recorded in progress, its lease lapsed (its instance stopped)' })
+  status: RelayRequestShownStatus;
   @ApiProperty({ type: Number, nullable: true }) statusCode: number | null;
   @ApiProperty({ type: Number, nullable: true }) durationMs: number | null;
   @ApiProperty() stream: boolean;

@@ -22,6 +22,7 @@ import { RelaySessionsService } from './relay-sessions.service';
         new RelaySessionReader(redis.client, {
           keys: redis.keys,
           ttlMs: config.sessionTtlSeconds * 1000,
+          leaseMs: config.relaySlotLeaseSeconds * 1000,
           retentionMs: config.sessionInactiveRetentionSeconds * 1000,
           currency: config.relayCurrency,
           messagesStored: config.storeSessionMessages,

@@ -357,7 +357,8 @@ export interface RelayRequestDetailDto {
   model: string | null;
   providerId: number | null;
   providerName: string | null;
-  status: "in_progress" | "completed" | "error";
+  /** interrupted: recorded in progress, its lease lapsed (its instance stopped) */
+  status: "in_progress" | "completed" | "error" | "interrupted";
   statusCode: number | null;
   durationMs: number | null;
   stream: boolean;
@@ -385,7 +386,8 @@ export interface RelayRequestDto {
   model: string | null;
   providerId: number | null;
   providerName: string | null;
-  status: "in_progress" | "completed" | "error";
+  /** interrupted: recorded in progress, its lease lapsed (its instance stopped) */
+  status: "in_progress" | "completed" | "error" | "interrupted";
   statusCode: number | null;
   durationMs: number | null;
   stream: boolean;
@@ -429,7 +431,8 @@ export interface RelaySessionDetailDto {
   lastRequestAt: string;
   /** sum of request durations */
   durationMs: number;
-  lastStatus: "in_progress" | "completed" | "error" | null;
+  /** interrupted: recorded in progress, its lease lapsed (its instance stopped) */
+  lastStatus: "in_progress" | "completed" | "error" | "interrupted" | null;
   /** where the session id came from */
   idSource: string;
   providers: RelayProviderRefDto[];
@@ -464,7 +467,8 @@ export interface RelaySessionDto {
   lastRequestAt: string;
   /** sum of request durations */
   durationMs: number;
-  lastStatus: "in_progress" | "completed" | "error" | null;
+  /** interrupted: recorded in progress, its lease lapsed (its instance stopped) */
+  lastStatus: "in_progress" | "completed" | "error" | "interrupted" | null;
 }
 
 export interface RelaySessionPageDto {

@@ -74,6 +74,8 @@ export default {
       notStored:
         '要查看请求消息和响应内容，需要在环境变量中设置 STORE_SESSION_MESSAGES=true 并重启服务。启用后会增加 Redis 内存使用，且可能包含敏感信息，请谨慎评估后再开启。计数与费用统计不受影响。',
       notStoredThis: '该请求没有存储内容（可能在启用存储之前发起，或内容已过期）。',
+      interruptedTitle: '请求已中断',
+      interrupted: '处理该请求的服务实例在请求结束前停止，响应和用量未被记录。',
       formatting: '正在格式化...',
       lines: '{n} 行',
       overview: 'Session 概览',
@@ -103,7 +105,7 @@ export default {
       nothingToCopy: '没有可复制的内容',
     },
     state: { active: '活跃', inactive: '非活跃', terminated: '已终止' },
-    status: { in_progress: '进行中', completed: '成功', error: '错误' },
+    status: { in_progress: '进行中', completed: '成功', error: '错误', interrupted: '已中断' },
     relative: { now: '<1m', minutes: '{n}m', hours: '{n}h', days: '{n}d' },
     keys: {
       title: '中转密钥',
@@ -241,6 +243,8 @@ export default {
       notStored:
         'To see messages and responses, set STORE_SESSION_MESSAGES=true and restart the server. It uses more Redis memory and stores sensitive data; weigh that first. Counters and cost work either way.',
       notStoredThis: 'Nothing was stored for this request (made before storing was enabled, or expired).',
+      interruptedTitle: 'Request interrupted',
+      interrupted: 'The instance serving this request stopped before the request ended; its response and usage were not recorded.',
       formatting: 'Formatting...',
       lines: '{n} lines',
       overview: 'Overview',
@@ -271,7 +275,7 @@ export default {
       nothingToCopy: 'Nothing to copy',
     },
     state: { active: 'Active', inactive: 'Inactive', terminated: 'Terminated' },
-    status: { in_progress: 'In progress', completed: 'Success', error: 'Error' },
+    status: { in_progress: 'In progress', completed: 'Success', error: 'Error', interrupted: 'Interrupted' },
     relative: { now: '<1m', minutes: '{n}m', hours: '{n}h', days: '{n}d' },
     keys: {
       title: 'Relay keys',
