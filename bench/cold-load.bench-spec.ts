@@ -27,7 +27,7 @@ import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { ADMIN_PASSWORD, Client } from '../test/support/app';
 import { type AppProcess, startAppProcess } from './app-process';
 import { launchBrowser } from '../test/support/browser';
-import { STACK } from '../test/support/stack';
+import { tenantConnection } from '../test/support/stack';
 
 const RUNS = 5;
 const REFERENCE_DIST = resolve(__dirname, '../dist/bench-reference');
@@ -112,10 +112,7 @@ async function registerTenant(admin: Client): Promise<number> {
       .post('/api/tenants', {
         clusterId,
         name: 'bench-cold-a',
-        host: STACK.tenantA.host,
-        port: STACK.tenantA.port,
-        username: STACK.tenantA.user,
-        password: STACK.tenantA.password,
+        ...tenantConnection(),
       })
       .expect(201)
   ).body.tenant.id;

@@ -3,7 +3,7 @@ import type { Connection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { launchBrowser, screenshotSettled, signIn } from '../support/browser';
 import { waitFor } from '../support/servers';
-import { STACK } from '../support/stack';
+import { tenantConnection } from '../support/stack';
 import { connectVictim, createVictimAccount, dropVictimAccount, isClosed, type VictimAccount } from '../support/victims';
 
 const ACCOUNT: VictimAccount = { user: 'so_br_victim', password: 'victim-pw-2', database: 'so_br_victim_db' };
@@ -47,10 +47,7 @@ describe('tenant session console against live victim sessions (Chromium)', () =>
         .post('/api/tenants', {
           clusterId,
           name: 'br-tenant-a',
-          host: STACK.tenantA.host,
-          port: STACK.tenantA.port,
-          username: STACK.tenantA.user,
-          password: STACK.tenantA.password,
+          ...tenantConnection(),
         })
         .expect(201)
     ).body.tenant.id;

@@ -2,7 +2,7 @@ import { createConnection, type Connection } from 'mysql2/promise';
 import { ADMIN_PASSWORD, Client, login, startSecondInstance, startTestApp, TestApp } from '../support/app';
 import { installOceanBaseFixture } from '../support/oceanbase-fixture';
 import { MariaDbServer, waitFor } from '../support/servers';
-import { STACK } from '../support/stack';
+import { STACK, tenantConnection } from '../support/stack';
 
 const VICTIM = 'so_e2e_victim';
 const VICTIM_PW = 'victim-pw-1';
@@ -427,10 +427,7 @@ describe('tenant sessions on a real MariaDB tenant', () => {
           .post('/api/tenants', {
             clusterId: cluster,
             name: 'moved',
-            host: STACK.tenantA.host,
-            port: STACK.tenantA.port,
-            username: STACK.tenantA.user,
-            password: STACK.tenantA.password,
+            ...tenantConnection(),
           })
           .expect(201)
       ).body.tenant.id;

@@ -10,7 +10,7 @@ import { TenantPools } from '../../server/tenants/tenant-pools';
 import { TenantProbe } from '../../server/tenants/tenant-probe';
 import { ADMIN_PASSWORD, Client, login, startTestApp, TestApp } from '../support/app';
 import { RogueMysqlServer } from '../support/rogue-mysql';
-import { STACK } from '../support/stack';
+import { STACK, tenantConnection } from '../support/stack';
 
 interface AuditRow {
   action: string;
@@ -37,19 +37,13 @@ describe('security: tried as an attacker would', () => {
 
   const connectionBody = (over: object = {}) => ({
     name: 'probe',
-    host: STACK.tenantA.host,
-    port: STACK.tenantA.port,
-    username: STACK.tenantA.user,
-    password: STACK.tenantA.password,
+    ...tenantConnection(),
     ...over,
   });
   const tenantBody = (over: object = {}) => ({
     clusterId: ids.cluster,
     name: `t${randomBytes(3).toString('hex')}`,
-    host: STACK.tenantA.host,
-    port: STACK.tenantA.port,
-    username: STACK.tenantA.user,
-    password: STACK.tenantA.password,
+    ...tenantConnection(),
     ...over,
   });
 

@@ -5,3 +5,8 @@ export const STACK = {
   tenantB: { host: '127.0.0.1', port: 3318, user: 'sessionops', password: 'sessionops' },
   redisUrl: 'redis://127.0.0.1:6389/0',
 };
+
+/** The connection fields of a tenant registration (POST /api/tenants) for one of the stack's servers. */
+export function tenantConnection(server: { host: string; port: number; user: string; password: string } = STACK.tenantA) {
+  return { host: server.host, port: server.port, username: server.user, password: server.password };
+}
