@@ -302,7 +302,7 @@ describe('relay sessions console (Chromium)', () => {
     const sid = 'cut-0123456789abcdef';
     // its last request has been in progress for a minute; the instance serving it stopped, so its lease lapsed
     await seedRelaySessions(redis, prefix, [
-      { id: sid, userId: users.alice!, userName: 'alice', lastAt: Date.now() - 60_000, requests: 3, inFlight: 1 },
+      { id: sid, userId: users.alice!, userName: 'alice', lastAt: Date.now() - 60_000, requests: 3, inFlight: 1, messages: true },
     ]);
     await redis.zadd(relayKeys(prefix).inflight(), Date.now() - 1, `${sid}|seed-0`);
     await page.goto(`${t.url}/dashboard/sessions/${sid}/messages?seq=3`);
@@ -324,6 +324,8 @@ describe('relay sessions console (Chromium)', () => {
     await page.waitForURL(/seq=1/);
     await expectAttr(first, 'aria-current', 'true');
     expect(await cut.getAttribute('aria-current')).toBeNull();
+    // request 1's pane, once it has arrived, has no note
+    await expectContains(page.locator('[data-test=relay-tab-requestBody]'), `request 1 of ${sid}`);
     expect(await page.locator('[data-test=relay-interrupted]').count()).toBe(0);
   });
 
