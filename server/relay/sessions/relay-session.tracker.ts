@@ -193,7 +193,7 @@ export class RelaySessionTracker implements OnModuleDestroy {
     return Number(await this.redis.run('LEASED', [k.inflight(), k.inflightBySession()], [Date.now(), sid]));
   }
 
-  /** `member`: the request's slot member ("<sid>|<id>"), which its record keeps to tell whether its lease still runs. */
+  /** `member`: the request's slot member ("<sid>|<id>"); its record keeps the id, to tell later whether its lease still runs. */
   async open(sid: string, member: string, input: OpenInput): Promise<OpenResult> {
     this.redis.roundTrips += 1;
     const r = (await this.redis.run('OPEN', this.openKeys(sid), this.openArgs(Date.now(), member, input))) as (string | number)[];
