@@ -6,11 +6,14 @@ import { defineConfig } from 'vite';
 import { precompress } from '../../build/precompress';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+const src = fileURLToPath(new URL('../../src', import.meta.url));
 
 export default defineConfig({
   root,
   logLevel: 'warn',
   plugins: [vue(), precompress()],
+  // the console's messages import their registry by the console's alias
+  resolve: { alias: { '@': src } },
   build: {
     emptyOutDir: true,
     rolldownOptions: { input: { index: `${root}/index.html`, plain: `${root}/plain.html` } },
