@@ -1,5 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { createHash, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { RelaySessionTerminator } from '../../server/relay/sessions/relay-session.terminator';
 import { relayKeys } from '../../server/relay/sessions/relay-session.keys';
@@ -218,6 +220,60 @@ describe.each(MODES)('relay gateway on Redis (%s)', (mode) => {
       messages: userMessage(),
     });
     expect(good.messages()).toHaveLength(3);
+  });
+
+  it("takes a provider that refuses the relay's key as failed: fails over, and never tells the client its own key is bad", async () => {
+    const good = await fake();
+    // a provider registered with a wrong key: the fake answers 401 authentication_error
+    await addProvider(
+      f.admin,
+      { url: good.url, apiKey: 'not-the-key' },
+      { name: 'pk-wrong', priority: 10, models: ['claude-sonnet-4-6-pk'] },
+    );
+    await addProvider(f.admin, good, { name: 'pk-good', priority: 1, models: ['claude-sonnet-4-6-pk'] });
+    await addProvider(f.admin, { url: good.url, apiKey: 'not-the-key' }, { name: 'pk-only', models: ['claude-sonnet-4-6-pk-only'] });
+    const key = await addKey(f.admin, 'pk');
+    const msg = await sdk(f.t.url, key.secret, { 'x-session-id': 'pk-1' }).messages.create({
+      model: 'claude-sonnet-4-6-pk',
+      max_tokens: 5,
+      messages: userMessage(),
+    });
+    expect(msg.stop_reason).toBe('end_turn');
+    // both providers are the same fake: the wrong key was refused, then the right one served
+    expect(good.messages().map((m) => m.headers['x-api-key'])).toEqual(['not-the-key', 'fake-upstream-key']);
+    // no provider left: a 502 api_error, not the provider's 401
+    const res = await post(
+      f.t.url,
+      key.secret,
+      { model: 'claude-sonnet-4-6-pk-only', max_tokens: 5, messages: userMessage() },
+      { 'x-session-id': 'pk-2' },
+    );
+    expect(res.status).toBe(502);
+    expect(res.headers.get('x-relay-session-id')).toBe(`k${key.id}_pk-2`);
+    expect(((await res.json()) as { error: { type: string } }).error.type).toBe('api_error');
+  });
+
+  it("answers in Anthropic's shape when every provider failed, with none of the provider's headers or HTML", async () => {
+    const html = createServer((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html', server: 'nginx/1.18.0', 'x-internal-host': 'gpu-node-17.corp.internal' });
+      res.end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    });
+    await new Promise<void>((resolve) => html.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
+      await addProvider(f.admin, { url, apiKey: 'any' }, { name: 'html', models: ['claude-sonnet-4-6-html'] });
+      const key = await addKey(f.admin, 'html');
+      for (const stream of [false, true]) {
+        const res = await post(f.t.url, key.secret, { model: 'claude-sonnet-4-6-html', max_tokens: 5, stream, messages: userMessage() });
+        expect(res.status).toBe(502);
+        expect(res.headers.get('x-internal-host')).toBeNull();
+        expect(res.headers.get('server')).toBeNull();
+        expect(res.headers.get('x-relay-session-id')).toBeTruthy();
+        expect(await res.json()).toEqual({ type: 'error', error: { type: 'api_error', message: 'The provider answered HTTP 502' } });
+      }
+    } finally {
+      await new Promise<void>((resolve) => html.close(() => resolve()));
+    }
   });
 
   it('opens a shared circuit after repeated failures and half-opens later', async () => {

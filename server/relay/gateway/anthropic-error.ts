@@ -32,6 +32,43 @@ export function sendAnthropicError(
   res.end(body);
 }
 
+const ERROR_TYPES = new Set<string>([
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'conflict_error',
+  'request_too_large',
+  'rate_limit_error',
+  'api_error',
+  'overloaded_error',
+]);
+
+/** Whether a provider's answer means the provider failed (fail over, count toward its circuit) rather than the request. */
+export function isProviderFailure(status: number): boolean {
+  // 401/403: the provider refused the relay's own credentials, which the client cannot fix
+  return status >= 500 || status === 429 || status === 401 || status === 403;
+}
+
+/**
+ * The relay's answer when every provider failed, from the last one's status and body: never its
+ * headers, its body only when it is an Anthropic error, and never a 401/403 (the provider refused
+ * the relay's credentials, not the client's key: 502).
+ */
+export function providerFailureAnswer(status: number, body: Buffer): { status: number; type: AnthropicErrorType; message: string } {
+  if (status === 401 || status === 403)
+    return { status: 502, type: 'api_error', message: `The provider refused the relay's credentials (HTTP ${status})` };
+  try {
+    const e = (JSON.parse(body.toString('utf8')) as { type?: unknown; error?: { type?: unknown; message?: unknown } }).error;
+    if (typeof e?.type === 'string' && ERROR_TYPES.has(e.type) && typeof e.message === 'string')
+      return { status, type: e.type as AnthropicErrorType, message: e.message };
+  } catch {
+    // not JSON: the status alone
+  }
+  const type: AnthropicErrorType = status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : 'api_error';
+  return { status, type, message: `The provider answered HTTP ${status}` };
+}
+
 /** The SSE error event sent when a stream cannot continue after its first byte. */
 export function sseErrorEvent(type: AnthropicErrorType, message: string): string {
   return `event: error\ndata: ${anthropicErrorBody(type, message)}\n\n`;

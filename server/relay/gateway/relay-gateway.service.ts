@@ -7,7 +7,7 @@ import { RelayProvidersService, type UpstreamProvider } from '../providers/relay
 import { RelayRedis } from '../sessions/relay-redis';
 import { boundFirst, RelaySessionTracker, type Candidate, type OpenInput, type StoredPart } from '../sessions/relay-session.tracker';
 import type { RelayRequestStatus } from '../relay.types';
-import { sendAnthropicError, sseErrorEvent, type AnthropicErrorType } from './anthropic-error';
+import { isProviderFailure, providerFailureAnswer, sendAnthropicError, sseErrorEvent, type AnthropicErrorType } from './anthropic-error';
 import { CappedCapture, headersText } from './message-capture';
 import { InvalidSessionId, newSessionId, resolveSessionId, type IdSource } from './session-id';
 import { callUpstream, forwardHeaders, returnedHeaders, upstreamPath, type UpstreamCall } from './upstream.client';
@@ -189,7 +189,7 @@ export class RelayGatewayService {
     query: string,
   ): Promise<void> {
     let lastStatus = 502;
-    let lastBody = '';
+    let lastBody: Buffer | null = null;
     for (const p of order) {
       const call = callUpstream(
         p,
@@ -204,9 +204,9 @@ export class RelayGatewayService {
       } catch {
         continue;
       }
-      if (up.statusCode !== undefined && (up.statusCode >= 500 || up.statusCode === 429)) {
+      if (up.statusCode !== undefined && isProviderFailure(up.statusCode)) {
         lastStatus = up.statusCode;
-        lastBody = (await drain(up, 64 * 1024)).toString('utf8');
+        lastBody = await drain(up, 64 * 1024);
         continue;
       }
       res.writeHead(up.statusCode ?? 502, returnedHeaders(up.headers));
@@ -214,8 +214,8 @@ export class RelayGatewayService {
       return;
     }
     if (lastBody) {
-      res.writeHead(lastStatus, { 'content-type': 'application/json' });
-      res.end(lastBody);
+      const a = providerFailureAnswer(lastStatus, lastBody);
+      sendAnthropicError(res, a.status, a.type, a.message);
       return;
     }
     throw new RelayFailure(502, 'api_error', 'Every provider failed');
@@ -399,7 +399,7 @@ class RelayExchange implements InFlight {
     });
 
     const tried = new Set<number>();
-    let lastError: { status: number; body: Buffer; headers: Record<string, string | string[]> } | null = null;
+    let lastError: { status: number; body: Buffer } | null = null;
     for (;;) {
       const p = this.provider;
       if (this.finished) return;
@@ -414,10 +414,10 @@ class RelayExchange implements InFlight {
       try {
         const up = await this.call.response;
         const code = up.statusCode ?? 502;
-        if (code >= 500 || code === 429) {
+        if (isProviderFailure(code)) {
           failure = 'status';
           countFailure = code !== 429;
-          lastError = { status: code, body: await drain(up, 64 * 1024), headers: returnedHeaders(up.headers) };
+          lastError = { status: code, body: await drain(up, 64 * 1024) };
         } else {
           this.upstream = up;
         }
@@ -449,14 +449,12 @@ class RelayExchange implements InFlight {
         await tracker.switchProvider(this.sid, p.id, true, []).catch(() => undefined);
       }
       if (!next) {
-        const status = lastError?.status ?? 502;
         const msg = lastError ? `Every provider failed; the last answered ${lastError.status}` : 'Every provider failed to answer';
-        if (lastError && !this.res.headersSent) {
-          this.res.writeHead(lastError.status, lastError.headers);
-          this.res.end(lastError.body);
-        } else {
-          sendAnthropicError(this.res, 502, 'api_error', msg);
-        }
+        const a = lastError
+          ? providerFailureAnswer(lastError.status, lastError.body)
+          : { status: 502, type: 'api_error' as const, message: msg };
+        const status = a.status;
+        sendAnthropicError(this.res, a.status, a.type, a.message, { 'x-relay-session-id': this.sid });
         this.lastOutcome = 'none';
         await this.finish('error', status, emptyUsage(), msg, null);
         return;
