@@ -1,15 +1,20 @@
 import type { ServerResponse } from 'node:http';
 
-export type AnthropicErrorType =
-  | 'invalid_request_error'
-  | 'authentication_error'
-  | 'permission_error'
-  | 'not_found_error'
-  | 'conflict_error'
-  | 'request_too_large'
-  | 'rate_limit_error'
-  | 'api_error'
-  | 'overloaded_error';
+const ERROR_TYPES = [
+  'invalid_request_error',
+  'authentication_error',
+  'permission_error',
+  'not_found_error',
+  'conflict_error',
+  'request_too_large',
+  'rate_limit_error',
+  'api_error',
+  'overloaded_error',
+] as const;
+
+export type AnthropicErrorType = (typeof ERROR_TYPES)[number];
+
+const isErrorType = (v: unknown): v is AnthropicErrorType => (ERROR_TYPES as readonly unknown[]).includes(v);
 
 export function anthropicErrorBody(type: AnthropicErrorType, message: string): string {
   return JSON.stringify({ type: 'error', error: { type, message } });
@@ -32,18 +37,6 @@ export function sendAnthropicError(
   res.end(body);
 }
 
-const ERROR_TYPES = new Set<string>([
-  'invalid_request_error',
-  'authentication_error',
-  'permission_error',
-  'not_found_error',
-  'conflict_error',
-  'request_too_large',
-  'rate_limit_error',
-  'api_error',
-  'overloaded_error',
-]);
-
 /** Whether a provider's answer means the provider failed (fail over, count toward its circuit) rather than the request. */
 export function isProviderFailure(status: number): boolean {
   // 401/403: the provider refused the relay's own credentials, which the client cannot fix
@@ -60,8 +53,7 @@ export function providerFailureAnswer(status: number, body: Buffer): { status: n
     return { status: 502, type: 'api_error', message: `The provider refused the relay's credentials (HTTP ${status})` };
   try {
     const e = (JSON.parse(body.toString('utf8')) as { type?: unknown; error?: { type?: unknown; message?: unknown } }).error;
-    if (typeof e?.type === 'string' && ERROR_TYPES.has(e.type) && typeof e.message === 'string')
-      return { status, type: e.type as AnthropicErrorType, message: e.message };
+    if (isErrorType(e?.type) && typeof e.message === 'string') return { status, type: e.type, message: e.message };
   } catch {
     // not JSON: the status alone
   }

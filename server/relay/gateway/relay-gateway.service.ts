@@ -453,10 +453,9 @@ class RelayExchange implements InFlight {
         const a = lastError
           ? providerFailureAnswer(lastError.status, lastError.body)
           : { status: 502, type: 'api_error' as const, message: msg };
-        const status = a.status;
         sendAnthropicError(this.res, a.status, a.type, a.message, { 'x-relay-session-id': this.sid });
         this.lastOutcome = 'none';
-        await this.finish('error', status, emptyUsage(), msg, null);
+        await this.finish('error', a.status, emptyUsage(), msg, null);
         return;
       }
       this.provider = next;
